@@ -1,0 +1,104 @@
+// Package awsconfig reads ~/.aws/config and ~/.aws/credentials with the semantics of
+// aws-sdk-go-v2 (see ../shared/reference/aws-config-files.md) and reads the SSO token cache.
+//
+// It never writes to either file and never reads environment variables itself: callers pass
+// Paths in (see PathsFromEnv).
+package awsconfig
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Paths says where the shared files and the SSO token cache live.
+type Paths struct {
+	ConfigFile      string // ~/.aws/config or $AWS_CONFIG_FILE
+	CredentialsFile string // ~/.aws/credentials or $AWS_SHARED_CREDENTIALS_FILE
+	SSOCacheDir     string // ~/.aws/sso/cache
+}
+
+// Profile is one profile after merging the config and credentials files.
+type Profile struct {
+	// Name is the profile name as the SDK resolves it ("default", "prod-admin", ...).
+	Name string
+	// Settings holds every key of the profile with lower-case keys, merged key by key;
+	// the credentials file wins over the config file. Values are trimmed, inline comments removed.
+	Settings map[string]string
+	// SubProperties holds nested settings (a key with an empty value followed by indented
+	// "k = v" lines), e.g. SubProperties["s3"]["max_concurrent_requests"].
+	SubProperties map[string]map[string]string
+	// InConfig and InCredentials tell which files define the profile.
+	InConfig, InCredentials bool
+	// ConfigLine and CredentialsLine are the 1-based line numbers of the section headers (0 when absent).
+	ConfigLine, CredentialsLine int
+	// ExpiresComment is the raw timestamp of a "# Expires YYYY-MM-DD HH:MM:SS" comment inside the
+	// profile's credentials-file section (the old host's convention), or "".
+	ExpiresComment string
+	// Warnings lists what the AWS CLI would reject or what looks wrong (duplicate key, name with a space ...).
+	Warnings []string
+}
+
+// Get returns a setting by case-insensitive key ("" when unset).
+func (p *Profile) Get(key string) string {
+	if p == nil {
+		return ""
+	}
+	return p.Settings[strings.ToLower(key)]
+}
+
+// SSOSession is one [sso-session NAME] section of the config file.
+type SSOSession struct {
+	Name     string
+	Settings map[string]string // lower-case keys: sso_start_url, sso_region, sso_registration_scopes ...
+	Line     int
+}
+
+// Config is the merged view of both files.
+type Config struct {
+	// Profiles in order of first appearance: config file first, then profiles only in credentials.
+	Profiles []*Profile
+	// SSOSessions by name.
+	SSOSessions map[string]*SSOSession
+	// Warnings about the files as a whole (BOM stripped, [default] and [profile default] both present ...),
+	// each naming the file and line.
+	Warnings []string
+
+	byName map[string]*Profile
+}
+
+// Profile returns the named profile or nil.
+func (c *Config) Profile(name string) *Profile {
+	if c == nil {
+		return nil
+	}
+	if c.byName == nil || len(c.byName) != len(c.Profiles) {
+		c.byName = make(map[string]*Profile, len(c.Profiles))
+		for _, p := range c.Profiles {
+			c.byName[p.Name] = p
+		}
+	}
+	return c.byName[name]
+}
+
+// ParseError is returned when a file cannot be parsed; it names the file and the line.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+}
+
+// SSOToken is an entry of the SSO token cache (~/.aws/sso/cache/<sha1>.json).
+// AccessToken is a secret: never log it.
+type SSOToken struct {
+	AccessToken string
+	ExpiresAt   time.Time
+	StartURL    string
+	Region      string
+	// File is the cache file the token came from.
+	File string
+}
