@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/rs/zerolog"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
+)
+
+// runHost is the native-messaging host: frames on stdin/stdout, logs to a file, nothing on stderr.
+func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
+	st, serr := loadSettings()
+	log := zerolog.Nop()
+	if l, closer, err := logging.Open(st.LogDir, st.LogLevel); err == nil {
+		log = l
+		defer closer.Close()
+	}
+	log = log.With().Str("mode", "native").Str("browser", caller.Browser).Int("pid", os.Getpid()).Logger()
+
+	if serr != nil {
+		log.Error().Err(serr).Msg("bad setting")
+		return refuse(stdin, stdout, bridge.CodeConfigError, serr.Error()+"; fix the variable in the environment the browser starts from", log)
+	}
+	home := st.Home
+	if err := caller.Check(install.ChromiumManifests(runtime.GOOS, home)); err != nil {
+		log.Warn().Err(err).Str("extension", caller.ExtensionID).Str("origin", caller.Origin).Msg("caller refused")
+		return refuse(stdin, stdout, bridge.CodeCallerNotAllowed, err.Error(), log)
+	}
+	if os.Geteuid() == 0 {
+		log.Warn().Msg("running as root: the host should run as the browser's user")
+	}
+
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Log: log}
+	// No signal handler: Firefox closes stdin and then sends SIGTERM, whose default action (exit)
+	// is right; log lines are written synchronously, so nothing is lost.
+	ctx := context.Background()
+	log.Debug().Str("version", version).Msg("host started")
+	err := nativemsg.Serve(ctx, stdin, stdout, svc.Handle, log)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, context.Canceled):
+		return 0
+	default:
+		log.Error().Err(err).Msg("host stopped")
+		return 1
+	}
+}
+
+// refuse answers every request with one error frame until EOF, so the extension shows a reason
+// instead of spinning.
+func refuse(stdin io.Reader, stdout io.Writer, code bridge.Code, msg string, log zerolog.Logger) int {
+	reply := bridge.ErrorReply(&bridge.Error{Code: code, Message: msg})
+	_ = nativemsg.Serve(context.Background(), stdin, stdout, func(context.Context, []byte) []byte { return reply }, log)
+	return 1
+}

@@ -1,0 +1,66 @@
+// Command aws-profile-bridge is the native-messaging host of the AWS Profile Containers
+// extension, a loopback HTTP fallback, and a command line for people. main tells a browser
+// launch (argv = manifest path + add-on id, or a chrome-extension:// origin) from a subcommand.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
+)
+
+// Set by `make build` through -ldflags.
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	setUmask()
+	if caller, ok := nativemsg.ParseCaller(args); ok {
+		return runHost(caller, stdin, stdout)
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "profiles":
+		return cmdProfiles(rest, stdout, stderr)
+	case "version", "--version":
+		return cmdVersion(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 {
+			return run([]string{rest[0], "--help"}, stdin, stdout, stderr)
+		}
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "aws-profile-bridge: unknown command %q\n\n", cmd)
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `aws-profile-bridge: AWS profiles for the browser, signed in.
+
+Usage:
+  aws-profile-bridge profiles [--json]    list profiles from ~/.aws/config and ~/.aws/credentials
+  aws-profile-bridge version [--json]     print the version and commit
+  aws-profile-bridge help [COMMAND]       show help for a command
+
+When Firefox or a Chromium-family browser starts it (argv: manifest path and add-on id, or a
+chrome-extension:// origin), it is the native-messaging host named aws_profile_bridge and speaks
+the protocol in PROTOCOL.md on stdin and stdout; logs go to ~/.aws/logs/aws_profile_bridge.log.
+
+Environment:
+`)
+	printVars(w)
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+)
+
+const profilesHelp = `aws-profile-bridge profiles [--json] [--no-sso]
+
+List the profiles of ~/.aws/config and ~/.aws/credentials (or $AWS_CONFIG_FILE and
+$AWS_SHARED_CREDENTIALS_FILE) with their kind, region, account, expiry and state. SSO profiles
+show the state of their cached token unless --no-sso is given. Warnings (what the AWS CLI would
+reject, what cannot sign in) go to stderr.
+
+--json prints a JSON array of the same profile objects the native host sends, each with its
+merged non-secret settings under "settings" (never secret keys or session tokens).`
+
+func cmdProfiles(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("profiles", profilesHelp, stderr)
+	asJSON := fs.Bool("json", false, "print a JSON array of profile objects")
+	noSSO := fs.Bool("no-sso", false, "do not read the SSO token cache")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	st, err := loadSettings()
+	if err != nil {
+		fmt.Fprintln(stderr, "aws-profile-bridge:", err)
+		return 1
+	}
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
+	list, cfg, err := svc.Profiles(!*noSSO, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "aws-profile-bridge:", userMessage(err))
+		return 1
+	}
+	if *asJSON {
+		for i := range list {
+			list[i].Settings = profiles.SafeSettings(cfg.Profile(list[i].Name))
+		}
+		if list == nil {
+			list = []profiles.Profile{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(list); err != nil {
+			fmt.Fprintln(stderr, "aws-profile-bridge:", err)
+			return 1
+		}
+		return 0
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(stderr, "No profiles in %s or %s. Run `aws configure` or `aws configure sso` to add one.\n", st.AWS.ConfigFile, st.AWS.CredentialsFile)
+		return 0
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKIND\tREGION\tACCOUNT\tEXPIRES\tSTATE")
+	for i := range list {
+		p := &list[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(p.Name), p.Kind, dash(p.Region), dash(p.AccountID), expiry(p.Expiration), state(p))
+	}
+	tw.Flush()
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	for i := range list {
+		for _, w := range list[i].Warnings {
+			fmt.Fprintf(stderr, "warning: %s: %s\n", list[i].Name, w)
+		}
+	}
+	return 0
+}
+
+func state(p *profiles.Profile) string {
+	switch {
+	case p.IsSSO && p.SSOTokenState == profiles.TokenMissing:
+		return "sso login needed"
+	case p.IsSSO && p.SSOTokenState == profiles.TokenExpired:
+		return "sso token expired"
+	case p.Expired:
+		return "expired"
+	case !p.HasCredentials:
+		if p.Kind == profiles.KindConfigOnly {
+			return "no credentials"
+		}
+		return "cannot sign in"
+	case len(p.Warnings) > 0:
+		return "ready (warnings)"
+	}
+	return "ready"
+}
+
+func expiry(s *string) string {
+	if s == nil {
+		return "-"
+	}
+	t, err := time.Parse(time.RFC3339, *s)
+	if err != nil {
+		return *s
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return cell(s)
+}
+
+// cell keeps a table cell on one line whatever the file contains.
+func cell(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func userMessage(err error) string {
+	var b struct {
+		Message string `json:"message"`
+	}
+	_ = json.Unmarshal(bridge.ErrorReply(err), &b)
+	return b.Message
+}

@@ -1,0 +1,8 @@
+//go:build !windows
+
+package main
+
+import "syscall"
+
+// setUmask makes every file and directory the host creates private to the user (security.md).
+func setUmask() { syscall.Umask(0o077) }

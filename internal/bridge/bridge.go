@@ -1,0 +1,272 @@
+// Package bridge is the one API that every front end (native messaging, HTTP, CLI) calls: request
+// and reply types, action dispatch and stable error codes. PROTOCOL.md documents it.
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rs/zerolog"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+)
+
+// ProtocolVersion is the version of PROTOCOL.md this build speaks. It changes only additively.
+const ProtocolVersion = "1"
+
+// MaxReply is the largest reply a browser accepts from a native host (1 MB). Every reply the
+// bridge builds fits in it.
+const MaxReply = 1 << 20
+
+// Actions.
+const (
+	ActionGetProfiles = "getProfiles"
+	ActionEnrichSSO   = "enrichSSOProfiles"
+	ActionOpenProfile = "openProfile"
+	ActionVersion     = "version"
+)
+
+// Request is a decoded request. Unknown keys are ignored (the extension may send more).
+type Request struct {
+	Action       string
+	ProfileNames []string // enrichSSOProfiles: only these (all SSO profiles when empty)
+	ProfileName  string   // openProfile
+
+	// Paging for getProfiles and enrichSSOProfiles (new clients). Limit 0 means "as many as fit".
+	Offset, Limit int
+
+	// openProfile options.
+	Region          string
+	Destination     string
+	SessionDuration int // seconds; 0 = default
+	MFACode         string
+	LogoutFirst     bool
+}
+
+// OpenFunc turns a profile into a console sign-in reply. It is nil until the console core is wired.
+type OpenFunc func(ctx context.Context, cfg *awsconfig.Config, req Request) (any, error)
+
+// Service carries what the actions need. The zero value of Now is time.Now.
+type Service struct {
+	Paths   awsconfig.Paths
+	Version string
+	Commit  string
+	Now     func() time.Time
+	Log     zerolog.Logger
+	Open    OpenFunc
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Handle decodes one request, runs it and returns the reply as compact JSON. It always returns a
+// well-formed JSON object no larger than MaxReply: an error reply when anything fails.
+func (s *Service) Handle(ctx context.Context, raw []byte) []byte {
+	start := time.Now()
+	req, err := DecodeRequest(raw)
+	var reply []byte
+	if err == nil {
+		reply, err = s.do(ctx, req)
+	}
+	ev := s.Log.Info()
+	if err != nil {
+		reply = ErrorReply(err)
+		ev = s.Log.Warn().Str("code", string(codeOf(err))).Err(logErr(err))
+	}
+	ev.Str("action", safeAction(req.Action)).Int("request_bytes", len(raw)).Int("reply_bytes", len(reply)).
+		Dur("took", time.Since(start)).Msg("request")
+	return reply
+}
+
+func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
+	switch req.Action {
+	case ActionGetProfiles, ActionEnrichSSO:
+		list, cfg, err := s.Profiles(req.Action == ActionEnrichSSO, req.ProfileNames)
+		if err != nil {
+			return nil, err
+		}
+		return ProfileListReply(list, cfg.Warnings, req.Offset, req.Limit)
+	case ActionVersion:
+		return marshal(map[string]string{"action": ActionVersion, "version": s.Version, "commit": s.Commit, "protocol": ProtocolVersion})
+	case ActionOpenProfile:
+		if req.ProfileName == "" {
+			return nil, errorf(CodeMissingField, "openProfile needs a profileName")
+		}
+		cfg, err := s.load()
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Profile(req.ProfileName) == nil {
+			return nil, errorf(CodeProfileNotFound, "no profile %q in %s or %s; run `aws-profile-bridge profiles` to list them", req.ProfileName, s.Paths.ConfigFile, s.Paths.CredentialsFile)
+		}
+		if s.Open == nil {
+			return nil, errorf(CodeNotImplemented, "openProfile is not available in this build of aws-profile-bridge (%s); update the host", s.Version)
+		}
+		v, err := s.Open(ctx, cfg, req)
+		if err != nil {
+			return nil, err
+		}
+		return marshal(v)
+	case "":
+		return nil, errorf(CodeMissingField, "the request has no action; send one of getProfiles, enrichSSOProfiles, openProfile, version")
+	}
+	return nil, errorf(CodeUnknownAction, "unknown action %q; this host (protocol %s) knows getProfiles, enrichSSOProfiles, openProfile, version", safeAction(req.Action), ProtocolVersion)
+}
+
+// Profiles reads both files and builds the profile list; with enrich it also reads the SSO token
+// cache for SSO profiles (all, or those named).
+func (s *Service) Profiles(enrich bool, names []string) ([]profiles.Profile, *awsconfig.Config, error) {
+	cfg, err := s.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	list := profiles.Build(cfg, now)
+	if enrich {
+		profiles.EnrichSSO(list, cfg, s.Paths.SSOCacheDir, names, now)
+	}
+	return list, cfg, nil
+}
+
+func (s *Service) load() (*awsconfig.Config, error) {
+	cfg, err := awsconfig.Load(s.Paths)
+	if err != nil {
+		var pe *awsconfig.ParseError
+		switch {
+		case errors.As(err, &pe):
+			return nil, &Error{Code: CodeConfigError, Message: fmt.Sprintf("%s line %d: %s; fix that line and try again", pe.File, pe.Line, pe.Msg), Err: err}
+		case errors.Is(err, fs.ErrPermission):
+			return nil, &Error{Code: CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files (%v); check their owner and permissions", err), Err: err}
+		default:
+			return nil, &Error{Code: CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files: %v", err), Err: err}
+		}
+	}
+	return cfg, nil
+}
+
+// DecodeRequest parses a request strictly: valid UTF-8, one JSON object, nothing after it.
+// Unknown keys are ignored; known keys of the wrong type are an error.
+func DecodeRequest(raw []byte) (Request, error) {
+	var req Request
+	if !utf8.Valid(raw) {
+		return req, errorf(CodeInvalidJSON, "the request is not valid UTF-8")
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return req, errorf(CodeInvalidRequest, "the request must be a JSON object like {\"action\":\"getProfiles\"}, not a JSON %s", typeErr.Value)
+		}
+		return req, &Error{Code: CodeInvalidJSON, Message: "the request is not valid JSON: " + err.Error(), Err: err}
+	}
+	if obj == nil { // the literal null
+		return req, errorf(CodeInvalidRequest, "the request must be a JSON object like {\"action\":\"getProfiles\"}, not null")
+	}
+	fields := []struct {
+		key string
+		dst any
+	}{
+		{"action", &req.Action},
+		{"profileNames", &req.ProfileNames},
+		{"profileName", &req.ProfileName},
+		{"offset", &req.Offset},
+		{"limit", &req.Limit},
+		{"region", &req.Region},
+		{"destination", &req.Destination},
+		{"sessionDuration", &req.SessionDuration},
+		{"mfaCode", &req.MFACode},
+		{"logoutFirst", &req.LogoutFirst},
+	}
+	for _, f := range fields {
+		v, ok := obj[f.key]
+		if !ok || string(v) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(v, f.dst); err != nil {
+			return req, errorf(CodeInvalidRequest, "field %q has the wrong type (%s)", f.key, shortJSON(v))
+		}
+	}
+	if req.Offset < 0 || req.Limit < 0 {
+		return req, errorf(CodeInvalidRequest, "offset and limit must not be negative")
+	}
+	return req, nil
+}
+
+// ErrorReply renders err as the protocol's error object.
+func ErrorReply(err error) []byte {
+	b, _ := json.Marshal(struct {
+		Action  string `json:"action"`
+		Code    Code   `json:"code"`
+		Message string `json:"message"`
+	}{"error", codeOf(err), messageOf(err)})
+	return b
+}
+
+// CodedError is any error that carries a stable code (the console package's errors do).
+type CodedError interface {
+	error
+	ErrorCode() string
+	UserMessage() string
+}
+
+func codeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	var c CodedError
+	if errors.As(err, &c) {
+		return Code(c.ErrorCode())
+	}
+	return CodeInternal
+}
+
+func messageOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	var c CodedError
+	if errors.As(err, &c) {
+		return c.UserMessage()
+	}
+	return "internal error in aws-profile-bridge; the log file has the details"
+}
+
+// logErr keeps the cause in the log but never the request body.
+func logErr(err error) error { return err }
+
+func safeAction(a string) string {
+	if len(a) > 64 {
+		a = a[:64] + "…"
+	}
+	return a
+}
+
+func shortJSON(v json.RawMessage) string {
+	if len(v) > 32 {
+		return string(v[:32]) + "…"
+	}
+	return string(v)
+}
+
+func marshal(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, &Error{Code: CodeInternal, Message: "cannot encode the reply", Err: err}
+	}
+	if len(b) > MaxReply {
+		return nil, errorf(CodeReplyTooLarge, "the reply would exceed 1 MB")
+	}
+	return b, nil
+}

@@ -1,0 +1,63 @@
+package settings
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestFromEnvDefaults(t *testing.T) {
+	home := t.TempDir()
+	s, err := FromEnv(env(nil), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(home, ".aws", "logs"); s.LogDir != want {
+		t.Errorf("LogDir = %q, want %q", s.LogDir, want)
+	}
+	if s.LogLevel != "info" || s.Port != DefaultPort || s.SigninEndpoint != "" {
+		t.Errorf("defaults: %+v", s)
+	}
+	if want := filepath.Join(home, ".config", "aws-profile-bridge"); s.ConfigDir != want {
+		t.Errorf("ConfigDir = %q, want %q", s.ConfigDir, want)
+	}
+}
+
+func TestFromEnvOverrides(t *testing.T) {
+	home := t.TempDir()
+	s, err := FromEnv(env(map[string]string{
+		"AWS_PROFILE_BRIDGE_LOG_DIR":         "~/logs",
+		"AWS_PROFILE_BRIDGE_LOG_LEVEL":       "DEBUG",
+		"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT": "http://127.0.0.1:8080/federation",
+		"AWS_PROFILE_BRIDGE_PORT":            "12000",
+		"XDG_CONFIG_HOME":                    "/xdg",
+	}), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.LogDir != filepath.Join(home, "logs") || s.LogLevel != "debug" || s.Port != 12000 ||
+		s.SigninEndpoint != "http://127.0.0.1:8080/federation" || s.ConfigDir != filepath.Join("/xdg", "aws-profile-bridge") {
+		t.Errorf("overrides not applied: %+v", s)
+	}
+	s, err = FromEnv(env(map[string]string{"AWS_PROFILE_BRIDGE_CONFIG_DIR": "/cfg", "XDG_CONFIG_HOME": "/xdg"}), home)
+	if err != nil || s.ConfigDir != "/cfg" {
+		t.Errorf("AWS_PROFILE_BRIDGE_CONFIG_DIR should win: %q %v", s.ConfigDir, err)
+	}
+}
+
+func TestFromEnvRejects(t *testing.T) {
+	for _, tc := range []struct{ k, v string }{
+		{"AWS_PROFILE_BRIDGE_LOG_LEVEL", "loud"},
+		{"AWS_PROFILE_BRIDGE_PORT", "0"},
+		{"AWS_PROFILE_BRIDGE_PORT", "70000"},
+		{"AWS_PROFILE_BRIDGE_PORT", "http"},
+		{"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT", "http://evil.example/federation"},
+	} {
+		_, err := FromEnv(env(map[string]string{tc.k: tc.v}), t.TempDir())
+		if err == nil || !strings.Contains(err.Error(), tc.k) {
+			t.Errorf("%s=%s: want an error naming the variable, got %v", tc.k, tc.v, err)
+		}
+	}
+}
