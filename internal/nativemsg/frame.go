@@ -1,0 +1,126 @@
+// Package nativemsg speaks the browser native-messaging wire format on stdio:
+// the frame codec, the serve loop and the check of who launched the host.
+//
+// A frame is a 32-bit unsigned length in native byte order (little-endian on
+// every platform we ship) followed by that many bytes of UTF-8 JSON. The same
+// format is used both ways. Inbound frames are capped at MaxInbound, outbound
+// ones at MaxOutbound (the browsers' own limit for host → browser messages).
+package nativemsg
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+const (
+	// MaxInbound is the largest request frame body the host accepts (64 KiB).
+	// A larger length is refused without allocating or reading the body.
+	MaxInbound = 64 << 10
+	// MaxOutbound is the largest reply frame body the host sends (1 MiB).
+	// Every browser drops a bigger message, so the host never writes one.
+	MaxOutbound = 1 << 20
+)
+
+// Error codes of the frames this package writes by itself. The bridge owns
+// every other code; these are append-only like the bridge's.
+const (
+	CodeFrameTooLarge    = "frame_too_large"    // inbound length > MaxInbound; the host then exits
+	CodeEmptyFrame       = "empty_frame"        // inbound length 0
+	CodeReplyTooLarge    = "reply_too_large"    // the handler's reply exceeded MaxOutbound
+	CodeInternal         = "internal_error"     // the handler's reply was not a JSON object, or it panicked
+	CodeCallerNotAllowed = "caller_not_allowed" // the launching extension is not in the host manifest
+)
+
+var (
+	// ErrFrameTooLarge is returned by ReadFrame for a length above MaxInbound.
+	ErrFrameTooLarge = errors.New("nativemsg: frame too large")
+	// ErrTruncated is returned by ReadFrame when the stream ends inside a
+	// frame's length or body. It wraps io.ErrUnexpectedEOF.
+	ErrTruncated = fmt.Errorf("nativemsg: truncated frame: %w", io.ErrUnexpectedEOF)
+	// ErrReplyTooLarge is returned by WriteFrame for a body above MaxOutbound.
+	ErrReplyTooLarge = errors.New("nativemsg: reply too large")
+)
+
+// ReadFrame reads one frame from r and returns its body.
+//
+// A clean end of stream before the first length byte returns io.EOF. An end
+// of stream inside the length or the body returns an error that matches both
+// ErrTruncated and io.ErrUnexpectedEOF. A length above MaxInbound returns an
+// error matching ErrFrameTooLarge after reading exactly the 4 length bytes:
+// the body is neither read nor allocated. A zero length returns an empty,
+// non-nil body and no error. Other read errors are returned wrapped.
+func ReadFrame(r io.Reader) ([]byte, error) {
+	var hdr [4]byte
+	if n, err := io.ReadFull(r, hdr[:]); err != nil {
+		switch {
+		case err == io.EOF && n == 0:
+			return nil, io.EOF
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, fmt.Errorf("%w: %d of 4 length bytes", ErrTruncated, n)
+		default:
+			return nil, fmt.Errorf("nativemsg: read length: %w", err)
+		}
+	}
+	size := binary.LittleEndian.Uint32(hdr[:])
+	if size > MaxInbound {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, size, MaxInbound)
+	}
+	body := make([]byte, size)
+	if n, err := io.ReadFull(r, body); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("%w: %d of %d body bytes", ErrTruncated, n, size)
+		}
+		return nil, fmt.Errorf("nativemsg: read body: %w", err)
+	}
+	return body, nil
+}
+
+// WriteFrame writes body as one frame to w, length and body in a single
+// Write call. A body above MaxOutbound is refused with ErrReplyTooLarge and
+// nothing is written. A short write returns io.ErrShortWrite.
+func WriteFrame(w io.Writer, body []byte) error {
+	if len(body) > MaxOutbound {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrReplyTooLarge, len(body), MaxOutbound)
+	}
+	buf := make([]byte, 4+len(body))
+	binary.LittleEndian.PutUint32(buf, uint32(len(body)))
+	copy(buf[4:], body)
+	n, err := w.Write(buf)
+	if err != nil {
+		return fmt.Errorf("nativemsg: write frame: %w", err)
+	}
+	if n != len(buf) {
+		return fmt.Errorf("nativemsg: write frame: %w", io.ErrShortWrite)
+	}
+	return nil
+}
+
+// maxMessage bounds the message of an error frame, so that an error frame is
+// always far below MaxOutbound whatever it is given.
+const maxMessage = 4 << 10
+
+// ErrorFrame returns the compact JSON error reply
+// {"action":"error","code":code,"message":message}. A message longer than
+// 4 KiB is cut at a rune boundary; invalid UTF-8 becomes U+FFFD.
+func ErrorFrame(code, message string) []byte {
+	if len(message) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(message[cut]) {
+			cut--
+		}
+		message = message[:cut] + "…"
+	}
+	b, err := json.Marshal(struct {
+		Action  string `json:"action"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}{"error", code, message})
+	if err != nil { // cannot happen for three strings
+		return []byte(`{"action":"error","code":"internal_error","message":"internal error"}`)
+	}
+	return b
+}
