@@ -83,7 +83,7 @@ func (s *Service) Handle(ctx context.Context, raw []byte) []byte {
 		reply = ErrorReply(err)
 		ev = s.Log.Warn().Str("code", string(codeOf(err))).Err(logErr(err))
 	}
-	ev.Str("action", safeAction(req.Action)).Int("request_bytes", len(raw)).Int("reply_bytes", len(reply)).
+	ev.Str("action", logAction(req.Action)).Int("request_bytes", len(raw)).Int("reply_bytes", len(reply)).
 		Dur("took", time.Since(start)).Msg("request")
 	return reply
 }
@@ -245,6 +245,15 @@ func messageOf(err error) string {
 
 // logErr keeps the cause in the log but never the request body.
 func logErr(err error) error { return err }
+
+// logAction names the action for the log: a known name or "unknown", never caller-controlled text.
+func logAction(a string) string {
+	switch a {
+	case ActionGetProfiles, ActionEnrichSSO, ActionOpenProfile, ActionVersion, "":
+		return a
+	}
+	return "unknown"
+}
 
 func safeAction(a string) string {
 	if len(a) > 64 {

@@ -1,0 +1,114 @@
+//go:build linux || darwin
+
+package main
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkSpawnGetProfiles measures what the extension waits for: start the host, send
+// getProfiles, read the reply, close stdin, wait for exit. "floor" is a trivial Go host that
+// answers one fixed frame. Reported: mean ns/op, the median (p50-ms), the slowest run (max-ms),
+// and the peak RSS of the host process (peak-RSS-MB, from the kernel's rusage).
+// `make bench` runs it and prints the table.
+func BenchmarkSpawnGetProfiles(b *testing.B) {
+	bin := hostBinary(b)
+	floor := filepath.Join(b.TempDir(), "floorhost")
+	if out, err := exec.Command("go", "build", "-o", floor, "./testdata/floorhost").CombinedOutput(); err != nil {
+		b.Fatalf("build floor host: %v\n%s", err, out)
+	}
+	b.Run("floor", func(b *testing.B) { benchSpawn(b, floor, nil, nil) })
+	for _, n := range []int{10, 1000, 10000} {
+		home := b.TempDir()
+		writeProfiles(b, home, n)
+		manifest := filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json")
+		if err := os.MkdirAll(filepath.Dir(manifest), 0o700); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(manifest, []byte(manifestJSON(bin, "allowed_extensions", testExtID)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
+			benchSpawn(b, bin, []string{manifest, testExtID}, env)
+		})
+	}
+}
+
+func benchSpawn(b *testing.B, bin string, args, env []string) {
+	req := frame(`{"action":"getProfiles"}`)
+	var durs []time.Duration
+	var peakKB int64
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		stdin, _ := cmd.StdinPipe()
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		stdin.Write(req)
+		var n [4]byte
+		if _, err := io.ReadFull(stdout, n[:]); err != nil {
+			b.Fatal(err)
+		}
+		body := make([]byte, binary.LittleEndian.Uint32(n[:]))
+		if _, err := io.ReadFull(stdout, body); err != nil {
+			b.Fatal(err)
+		}
+		if !strings.Contains(string(body[:min(len(body), 64)]), "profileList") {
+			b.Fatalf("unexpected reply: %.200s", body)
+		}
+		durs = append(durs, time.Since(start)) // the reply is what the extension waits for
+		stdin.Close()
+		if err := cmd.Wait(); err != nil {
+			b.Fatal(err)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > peakKB {
+			peakKB = ru.Maxrss
+		}
+	}
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(durs[len(durs)-1].Microseconds())/1000, "max-ms")
+	b.ReportMetric(float64(peakKB)/1024, "peak-RSS-MB")
+}
+
+// writeProfiles writes a realistic mix of n profiles into home/.aws.
+func writeProfiles(b *testing.B, home string, n int) {
+	var cfg, cred strings.Builder
+	cfg.WriteString("[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n")
+	for i := 0; i < n; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&cred, "[user-%d]\naws_access_key_id = AKIAEXAMPLE%09d\naws_secret_access_key = secret%d\n\n", i, i, i)
+		case 1:
+			fmt.Fprintf(&cfg, "[profile prod-role-%d]\nrole_arn = arn:aws:iam::%012d:role/Admin\nsource_profile = user-%d\nregion = eu-west-1\n\n", i, i, i-1)
+		case 2:
+			fmt.Fprintf(&cfg, "[profile dev-sso-%d]\nsso_session = corp\nsso_account_id = %012d\nsso_role_name = Developer\nregion = us-west-2\n\n", i, i)
+		case 3:
+			fmt.Fprintf(&cred, "[staging-temp-%d]\naws_access_key_id = ASIAEXAMPLE%09d\naws_secret_access_key = s%d\naws_session_token = t%d\n# Expires 2030-01-01 00:00:00\n\n", i, i, i, i)
+		}
+	}
+	dir := filepath.Join(home, ".aws")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(cfg.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(cred.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+}

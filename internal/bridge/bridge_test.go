@@ -1,0 +1,242 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+)
+
+func TestDecodeRequest(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		code Code // "" = ok
+		want Request
+	}{
+		{`{"action":"getProfiles"}`, "", Request{Action: "getProfiles"}},
+		{`{"action":"getProfiles","extra":{"ignored":true}}`, "", Request{Action: "getProfiles"}},
+		{` {"action":"enrichSSOProfiles","profileNames":["a","b"]} `, "", Request{Action: "enrichSSOProfiles", ProfileNames: []string{"a", "b"}}},
+		{`{"action":"openProfile","profileName":"x","region":"eu-west-1","sessionDuration":3600,"logoutFirst":true,"mfaCode":"123456","destination":"s3"}`, "",
+			Request{Action: "openProfile", ProfileName: "x", Region: "eu-west-1", SessionDuration: 3600, LogoutFirst: true, MFACode: "123456", Destination: "s3"}},
+		{`{"action":"getProfiles","offset":5,"limit":10}`, "", Request{Action: "getProfiles", Offset: 5, Limit: 10}},
+		{`{"action":"getProfiles","profileNames":null}`, "", Request{Action: "getProfiles"}},
+		{`{"action":`, CodeInvalidJSON, Request{}},
+		{``, CodeInvalidJSON, Request{}},
+		{`{"action":"getProfiles"}{}`, CodeInvalidJSON, Request{}},
+		{"{\"action\":\"get\xffProfiles\"}", CodeInvalidJSON, Request{}},
+		{`[]`, CodeInvalidRequest, Request{}},
+		{`"getProfiles"`, CodeInvalidRequest, Request{}},
+		{`42`, CodeInvalidRequest, Request{}},
+		{`null`, CodeInvalidRequest, Request{}},
+		{`{"action":42}`, CodeInvalidRequest, Request{}},
+		{`{"action":"enrichSSOProfiles","profileNames":"a"}`, CodeInvalidRequest, Request{}},
+		{`{"action":"enrichSSOProfiles","profileNames":[1]}`, CodeInvalidRequest, Request{}},
+		{`{"action":"getProfiles","offset":-1}`, CodeInvalidRequest, Request{}},
+		{`{"action":"getProfiles","limit":1.5}`, CodeInvalidRequest, Request{}},
+		{`{"action":"openProfile","logoutFirst":"yes"}`, CodeInvalidRequest, Request{}},
+	} {
+		got, err := DecodeRequest([]byte(tc.in))
+		if tc.code != "" {
+			if codeOf(err) != tc.code {
+				t.Errorf("%q: code %q (%v), want %q", tc.in, codeOf(err), err, tc.code)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%q: got %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func mkProfiles(n int, withWarnings bool) []profiles.Profile {
+	out := make([]profiles.Profile, n)
+	for i := range out {
+		out[i] = profiles.Profile{Name: fmt.Sprintf("profile-number-%06d", i), Color: "blue", Icon: "circle", Kind: profiles.KindStatic, Partition: "aws", Region: "eu-west-1", AWSRegion: "eu-west-1"}
+		if withWarnings {
+			out[i].Warnings = []string{strings.Repeat("w", 200)}
+		}
+	}
+	return out
+}
+
+type listReply struct {
+	Action     string            `json:"action"`
+	Profiles   []json.RawMessage `json:"profiles"`
+	Total      int               `json:"total"`
+	Offset     int               `json:"offset"`
+	NextOffset *int              `json:"next_offset"`
+	Compact    bool              `json:"compact"`
+	Truncated  bool              `json:"truncated"`
+}
+
+func decodeList(t *testing.T, b []byte) listReply {
+	t.Helper()
+	if len(b) > MaxReply {
+		t.Fatalf("reply of %d bytes is over the 1 MB limit", len(b))
+	}
+	var r listReply
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("reply is not JSON: %v: %.200s", err, b)
+	}
+	if r.Action != "profileList" || r.Profiles == nil {
+		t.Fatalf("not a profileList with a profiles array: %.200s", b)
+	}
+	return r
+}
+
+func TestProfileListReplyFitsAndPages(t *testing.T) {
+	// Small: full form, no paging fields.
+	r := decodeList(t, must(ProfileListReply(mkProfiles(3, true), nil, 0, 0)))
+	if len(r.Profiles) != 3 || r.Compact || r.Truncated || r.NextOffset != nil || r.Total != 3 {
+		t.Errorf("small list: %+v", r)
+	}
+	if !strings.Contains(string(r.Profiles[0]), `"kind"`) {
+		t.Errorf("full form lost additive fields: %s", r.Profiles[0])
+	}
+	// Empty list: still an array.
+	r = decodeList(t, must(ProfileListReply(nil, nil, 0, 0)))
+	if len(r.Profiles) != 0 || r.Total != 0 {
+		t.Errorf("empty list: %+v", r)
+	}
+	// Too big with every field, fits compact.
+	r = decodeList(t, must(ProfileListReply(mkProfiles(4000, true), nil, 0, 0)))
+	if !r.Compact || r.Truncated || len(r.Profiles) != 4000 || strings.Contains(string(r.Profiles[0]), `"kind"`) {
+		t.Errorf("compact fallback: compact=%v truncated=%v n=%d", r.Compact, r.Truncated, len(r.Profiles))
+	}
+	// Too big even compact: truncated, and paging walks every profile exactly once.
+	all := mkProfiles(20000, false)
+	seen := map[string]bool{}
+	offset, pages := 0, 0
+	for {
+		r = decodeList(t, must(ProfileListReply(all, nil, offset, 0)))
+		pages++
+		for _, p := range r.Profiles {
+			var m map[string]any
+			json.Unmarshal(p, &m)
+			name := m["name"].(string)
+			if seen[name] {
+				t.Fatalf("%s sent twice", name)
+			}
+			seen[name] = true
+		}
+		if r.NextOffset == nil {
+			break
+		}
+		if !r.Truncated || *r.NextOffset <= offset {
+			t.Fatalf("bad paging: %+v", r)
+		}
+		offset = *r.NextOffset
+	}
+	if len(seen) != len(all) || pages < 2 {
+		t.Errorf("paging saw %d of %d profiles in %d pages", len(seen), len(all), pages)
+	}
+	// Explicit limit.
+	r = decodeList(t, must(ProfileListReply(all, nil, 10, 5)))
+	if len(r.Profiles) != 5 || r.Offset != 10 || r.NextOffset == nil || *r.NextOffset != 15 || r.Truncated {
+		t.Errorf("limit page: %+v", r)
+	}
+	// Offset past the end: empty page, no next.
+	r = decodeList(t, must(ProfileListReply(all[:3], nil, 99, 0)))
+	if len(r.Profiles) != 0 || r.NextOffset != nil {
+		t.Errorf("offset past end: %+v", r)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func newService(t *testing.T, config, credentials string) *Service {
+	t.Helper()
+	dir := t.TempDir()
+	p := awsconfig.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "sso", "cache")}
+	if config != "" {
+		os.WriteFile(p.ConfigFile, []byte(config), 0o600)
+	}
+	if credentials != "" {
+		os.WriteFile(p.CredentialsFile, []byte(credentials), 0o600)
+	}
+	return &Service{Paths: p, Version: "1.2.3", Commit: "abc", Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }}
+}
+
+func handle(t *testing.T, s *Service, req string) map[string]any {
+	t.Helper()
+	b := s.Handle(context.Background(), []byte(req))
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: reply not JSON: %s", req, b)
+	}
+	return m
+}
+
+func TestHandleActions(t *testing.T) {
+	s := newService(t, "[profile a]\nregion = eu-west-1\n", "[b]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n")
+	r := handle(t, s, `{"action":"getProfiles"}`)
+	if r["action"] != "profileList" || len(r["profiles"].([]any)) != 2 {
+		t.Errorf("getProfiles: %v", r)
+	}
+	r = handle(t, s, `{"action":"version"}`)
+	if r["version"] != "1.2.3" || r["commit"] != "abc" || r["protocol"] != ProtocolVersion {
+		t.Errorf("version: %v", r)
+	}
+	for req, code := range map[string]Code{
+		`{"action":"openProfile","profileName":"zzz"}`: CodeProfileNotFound,
+		`{"action":"openProfile","profileName":"a"}`:   CodeNotImplemented,
+		`{"action":"openProfile"}`:                     CodeMissingField,
+		`{"action":"nope"}`:                            CodeUnknownAction,
+		`{}`:                                           CodeMissingField,
+	} {
+		r = handle(t, s, req)
+		if r["action"] != "error" || r["code"] != string(code) || r["message"] == "" {
+			t.Errorf("%s: %v, want code %s", req, r, code)
+		}
+	}
+	// An opener, once wired, is called with the parsed request and its reply is passed through.
+	s.Open = func(ctx context.Context, cfg *awsconfig.Config, req Request) (any, error) {
+		return map[string]any{"action": "consoleUrl", "profileName": req.ProfileName, "region": req.Region}, nil
+	}
+	r = handle(t, s, `{"action":"openProfile","profileName":"a","region":"us-west-2"}`)
+	if r["action"] != "consoleUrl" || r["profileName"] != "a" || r["region"] != "us-west-2" {
+		t.Errorf("openProfile via Open: %v", r)
+	}
+}
+
+func TestHandleConfigErrors(t *testing.T) {
+	// An unreadable file is an error, not an empty list.
+	s := newService(t, "", "")
+	if err := os.Mkdir(s.Paths.ConfigFile, 0o700); err != nil { // a directory where the file should be
+		t.Fatal(err)
+	}
+	r := handle(t, s, `{"action":"getProfiles"}`)
+	if r["action"] != "error" || r["code"] != string(CodeConfigError) || !strings.Contains(r["message"].(string), "config") {
+		t.Errorf("unreadable config: %v", r)
+	}
+	// A missing file is an empty file.
+	s = newService(t, "", "")
+	r = handle(t, s, `{"action":"getProfiles"}`)
+	if r["action"] != "profileList" || len(r["profiles"].([]any)) != 0 {
+		t.Errorf("missing files: %v", r)
+	}
+}
+
+func TestErrorReplyShape(t *testing.T) {
+	var m map[string]string
+	json.Unmarshal(ErrorReply(fmt.Errorf("boom")), &m)
+	if m["action"] != "error" || m["code"] != string(CodeInternal) || m["message"] == "" || strings.Contains(m["message"], "boom") {
+		t.Errorf("an unexpected error must map to internal_error without leaking its text: %v", m)
+	}
+}
