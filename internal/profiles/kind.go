@@ -2,32 +2,82 @@ package profiles
 
 import "github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 
-// KindOf classifies one profile by its own settings, in the order the SDK's credential chain
-// looks at them: role (with a source), web identity, SSO, process, keys, login session.
-// It does not follow source_profile; see the console package for chains.
+// KindOf classifies one profile by its own settings: it names the last step aws-sdk-go-v2
+// (config.resolveCredsFromProfile, v1.33) takes to produce the profile's credentials. The SDK
+// looks, in this order, at source_profile, static keys (aws_access_key_id and
+// aws_secret_access_key, both needed), credential_source, web_identity_token_file, SSO
+// (sso_session or any legacy sso_* key), login_session, credential_process; and whenever role_arn
+// is set and the step was not web identity, it then assumes that role. So:
+//
+//   - source_profile or credential_source → KindRole (source_profile beats keys in the same profile);
+//   - keys, SSO, login_session or credential_process together with role_arn → KindRole: the SDK
+//     assumes the role with the profile's own credentials (the AWS CLI rejects this; Build warns);
+//     without role_arn → KindStatic/KindSession, KindSSO, KindLogin, KindProcess;
+//   - web_identity_token_file → KindWebIdentity;
+//   - role_arn alone → KindRole (with nothing to assume it with; Build explains);
+//   - nothing → KindConfigOnly.
+//
+// KindOf does not follow source_profile; see BaseKind and the console package for chains.
 func KindOf(p *awsconfig.Profile) Kind {
 	if p == nil {
 		return KindConfigOnly
 	}
-	get := p.Get
+	s := p.Settings
+	if s["source_profile"] != "" {
+		return KindRole
+	}
+	base := BaseKind(p)
+	switch base {
+	case KindWebIdentity, KindRole:
+		return base
+	}
+	if s["role_arn"] != "" {
+		return KindRole
+	}
+	return base
+}
+
+// BaseKind is the kind of the credentials a profile produces before its own role_arn (if any) is
+// assumed, ignoring source_profile: static or session keys, credential_source (KindRole, the
+// source being the environment, a container or instance metadata), web identity, SSO, login
+// session, credential process, or KindConfigOnly. For a profile with role_arn and no
+// source_profile it tells what the SDK assumes the role with; for a profile reached through
+// source_profile it tells what that link of the chain contributes.
+func BaseKind(p *awsconfig.Profile) Kind {
+	if p == nil {
+		return KindConfigOnly
+	}
+	s := p.Settings
 	switch {
-	case get("role_arn") != "" && get("web_identity_token_file") != "" && get("source_profile") == "" && get("credential_source") == "":
-		return KindWebIdentity
-	case get("role_arn") != "" && (get("source_profile") != "" || get("credential_source") != ""):
-		return KindRole
-	case get("role_arn") != "":
-		// A role with nothing to assume it from; treated as a role so that a warning explains it.
-		return KindRole
-	case get("sso_session") != "" || get("sso_start_url") != "" || get("sso_account_id") != "":
-		return KindSSO
-	case get("credential_process") != "":
-		return KindProcess
-	case get("aws_access_key_id") != "" && get("aws_session_token") != "":
-		return KindSession
-	case get("aws_access_key_id") != "":
+	case hasKeys(s):
+		if s["aws_session_token"] != "" {
+			return KindSession
+		}
 		return KindStatic
-	case get("login_session") != "":
+	case s["credential_source"] != "":
+		return KindRole
+	case s["web_identity_token_file"] != "":
+		return KindWebIdentity
+	case hasSSO(s):
+		return KindSSO
+	case s["login_session"] != "":
 		return KindLogin
+	case s["credential_process"] != "":
+		return KindProcess
 	}
 	return KindConfigOnly
+}
+
+// hasKeys mirrors aws.Credentials.HasKeys: both the key id and the secret are needed.
+func hasKeys(s map[string]string) bool {
+	return s["aws_access_key_id"] != "" && s["aws_secret_access_key"] != ""
+}
+
+// hasSSO mirrors SharedConfig.hasSSOConfiguration: sso_session, or any legacy SSO key.
+func hasSSO(s map[string]string) bool {
+	return s["sso_session"] != "" || hasLegacySSO(s)
+}
+
+func hasLegacySSO(s map[string]string) bool {
+	return s["sso_region"] != "" || s["sso_account_id"] != "" || s["sso_start_url"] != "" || s["sso_role_name"] != ""
 }
