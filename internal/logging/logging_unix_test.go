@@ -1,0 +1,106 @@
+//go:build unix
+
+package logging
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"gopkg.in/natefinch/lumberjack.v2"
+)
+
+func mode(t *testing.T, p string) os.FileMode {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode().Perm()
+}
+
+func TestModes(t *testing.T) {
+	old := syscall.Umask(0) // the loosest umask: modes must not depend on it
+	defer syscall.Umask(old)
+	tests := []struct {
+		name     string
+		setup    func(dir string)
+		wantDir  os.FileMode
+		wantFile os.FileMode
+	}{
+		{"fresh", func(string) {}, 0o700, 0o600},
+		{"loose dir of ours", func(d string) { os.MkdirAll(d, 0o755); os.Chmod(d, 0o777) }, 0o700, 0o600},
+		{"loose file of ours", func(d string) {
+			os.MkdirAll(d, 0o700)
+			os.WriteFile(filepath.Join(d, FileName), []byte("{}\n"), 0o666)
+			os.Chmod(filepath.Join(d, FileName), 0o666)
+		}, 0o700, 0o600},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "logs")
+			tt.setup(dir)
+			log, c, err := Open(dir, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			log.Info().Msg("x")
+			defer c.Close()
+			if m := mode(t, dir); m != tt.wantDir {
+				t.Errorf("dir mode %o, want %o", m, tt.wantDir)
+			}
+			if m := mode(t, filepath.Join(dir, FileName)); m != tt.wantFile {
+				t.Errorf("file mode %o, want %o", m, tt.wantFile)
+			}
+		})
+	}
+}
+
+func TestRotationKeeps0600(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	log, c, err := open(dir, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info().Msg("before explicit rotation")
+	if err := c.(*lumberjack.Logger).Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("p.", 500) // dots: a long token-like run would be redacted
+	for i := range 1100 {            // past 1 MB: a size rotation
+		log.Info().Int("i", i).Str("pad", pad).Msg("fill")
+	}
+	c.Close()
+	ents, _ := os.ReadDir(dir)
+	if len(ents) < 3 {
+		t.Fatalf("%d files, want the current one and 2 backups", len(ents))
+	}
+	for _, e := range ents {
+		if m := mode(t, filepath.Join(dir, e.Name())); m != 0o600 {
+			t.Errorf("%s: mode %o, want 600", e.Name(), m)
+		}
+	}
+	if m := mode(t, dir); m != 0o700 {
+		t.Errorf("dir mode %o", m)
+	}
+}
+
+func TestOpenRefusesOthersLooseDir(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create a directory owned by someone else")
+	}
+	dir := filepath.Join(t.TempDir(), "other")
+	os.Mkdir(dir, 0o777)
+	os.Chmod(dir, 0o777)
+	if err := os.Chown(dir, 12345, 12345); err != nil {
+		t.Skip(err)
+	}
+	_, _, err := Open(dir, "")
+	if err == nil || !strings.Contains(err.Error(), "chmod 700") {
+		t.Fatalf("err = %v", err)
+	}
+}

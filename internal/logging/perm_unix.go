@@ -1,0 +1,58 @@
+//go:build unix
+
+package logging
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// ensureDir creates dir with mode 0700, or tightens an existing one of ours
+// to 0700; an existing looser directory owned by someone else is refused.
+func ensureDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	if fi.Mode().Perm() == 0o700 {
+		return nil
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		if fi.Mode().Perm()&0o077 != 0 {
+			return fmt.Errorf("log directory %s has mode %o and belongs to uid %d, not us; fix it with: chmod 700 %s", dir, fi.Mode().Perm(), st.Uid, dir)
+		}
+		return nil
+	}
+	return os.Chmod(dir, 0o700)
+}
+
+// ensureFile creates path with mode 0600 if missing and sets an existing one
+// of ours to 0600, so that lumberjack (which reuses the current file's mode
+// when it rotates) keeps 0600 on every file it creates.
+func ensureFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", path)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		if err := f.Chmod(0o600); err != nil {
+			return fmt.Errorf("log file %s has mode %o: %w; fix it with: chmod 600 %s", path, fi.Mode().Perm(), err, path)
+		}
+	}
+	return nil
+}
