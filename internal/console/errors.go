@@ -34,6 +34,7 @@ import (
 //	credentials_expired             the profile's own (session) credentials have expired: refresh them
 //	invalid_config                  the profile's settings cannot be used (loop in source_profile, bad credential_source ...)
 //	canceled                        the caller gave up (its context was canceled)
+//	invalid_credentials             AWS does not accept the keys (deleted, mistyped, other partition)
 type Error struct {
 	Code    string
 	Message string
@@ -59,6 +60,7 @@ const (
 	CodeCredentialsExpired            = "credentials_expired"
 	CodeInvalidConfig                 = "invalid_config"
 	CodeCanceled                      = "canceled"
+	CodeInvalidCredentials            = "invalid_credentials"
 )
 
 // Error returns "code: message". It never includes the wrapped error's text, because errors

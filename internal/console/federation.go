@@ -1,0 +1,95 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// maxFederationReply bounds the federation endpoint's reply we read.
+const maxFederationReply = 64 << 10
+
+// signinToken asks the federation endpoint for a SigninToken: a POST whose form body carries the
+// Session JSON (and SessionDuration when the kind allows it), so credentials never sit in a URL.
+func (s *signer) signinToken(ctx context.Context, p *Partition, region string, cr *consoleCreds, m mode) (string, error) {
+	endpoint := s.env.SigninEndpoint
+	if endpoint == "" {
+		endpoint = "https://" + p.SigninHost(region) + "/federation"
+	}
+	session, err := json.Marshal(struct {
+		ID    string `json:"sessionId"`
+		Key   string `json:"sessionKey"`
+		Token string `json:"sessionToken"`
+	}{cr.AccessKeyID, cr.SecretAccessKey, cr.SessionToken})
+	if err != nil {
+		return "", newErr(CodeFederationFailed, err, "cannot encode the session")
+	}
+	form := url.Values{"Action": {"getSigninToken"}, "Session": {string(session)}}
+	if cr.sessionDuration > 0 {
+		form.Set("SessionDuration", secondsString(cr.sessionDuration))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", newErr(CodeFederationFailed, err, "the sign-in endpoint URL is not valid; check AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT")
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	s.addCall("signin:getSigninToken")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
+			return "", e
+		}
+		return "", newErr(CodeFederationFailed, err, "cannot reach the AWS sign-in endpoint %s; check your network or proxy and try again", hostOf(endpoint))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFederationReply))
+	if err != nil {
+		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
+			return "", e
+		}
+		return "", newErr(CodeFederationFailed, err, "the AWS sign-in endpoint's reply was cut off; try again")
+	}
+	if resp.StatusCode != http.StatusOK {
+		status := strconv.Itoa(resp.StatusCode)
+		if resp.StatusCode >= 400 && resp.StatusCode < 500 && (m == modeCheckedAsIs || m == modeAsIs) {
+			return "", newErr(CodeSessionCredentialsUnsupported, nil,
+				"the AWS sign-in endpoint refused the credentials of profile %q (HTTP %s): they have expired, or cannot open the console (GetSessionToken credentials cannot); refresh them or use a role profile", s.profile, status)
+		}
+		if resp.StatusCode >= 500 {
+			return "", newErr(CodeFederationFailed, nil, "the AWS sign-in endpoint failed (HTTP %s); try again in a moment", status)
+		}
+		return "", newErr(CodeFederationFailed, nil, "the AWS sign-in endpoint refused the sign-in for profile %q (HTTP %s); try again, and report it if it persists", s.profile, status)
+	}
+	var reply struct{ SigninToken string }
+	if err := json.Unmarshal(body, &reply); err != nil || reply.SigninToken == "" {
+		return "", newErr(CodeFederationFailed, err, "the AWS sign-in endpoint sent no sign-in token; try again")
+	}
+	s.addSecret(reply.SigninToken)
+	return reply.SigninToken, nil
+}
+
+// loginURL is the console login URL on the partition's sign-in host. It carries the SigninToken:
+// a bearer secret for about 15 minutes.
+func loginURL(p *Partition, region, issuer, destination, token string) string {
+	return "https://" + p.SigninHost(region) + "/federation?Action=login" +
+		"&Issuer=" + url.QueryEscape(issuer) +
+		"&Destination=" + url.QueryEscape(destination) +
+		"&SigninToken=" + url.QueryEscape(token)
+}
+
+// logoutFirstURL signs the browser out of any console session first, then follows the login URL.
+func logoutFirstURL(p *Partition, region, login string) string {
+	return p.logoutURL(region) + "?Action=logout&redirect_uri=" + url.QueryEscape(login)
+}
+
+func hostOf(u string) string {
+	if x, err := url.Parse(u); err == nil && x.Host != "" {
+		return x.Host
+	}
+	return "(invalid URL)"
+}

@@ -1,0 +1,358 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+)
+
+// signer holds the state of one SignIn.
+type signer struct {
+	env     Env
+	opt     Options
+	now     time.Time
+	client  *http.Client
+	counter *countingTransport
+
+	profile  string // the requested profile (for messages)
+	ssoLogin string // the `aws sso login ...` command for the chain's SSO link, if any
+	mfa      string // the MFA serial in use, if any
+
+	mu       sync.Mutex
+	secrets  []string
+	calls    []string
+	warnings []string
+}
+
+func newSigner(env Env, opt Options) *signer {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Timeout <= 0 {
+		env.Timeout = DefaultTimeout
+	}
+	s := &signer{env: env, opt: opt, now: env.Now()}
+	base := env.HTTPClient
+	if base == nil {
+		base = &http.Client{}
+	}
+	c := *base
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	s.counter = &countingTransport{next: next}
+	c.Transport = s.counter
+	if c.Timeout <= 0 || c.Timeout > env.Timeout {
+		c.Timeout = env.Timeout
+	}
+	s.client = &c
+	return s
+}
+
+func (s *signer) addSecret(v ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, x := range v {
+		if len(x) >= 4 {
+			s.secrets = append(s.secrets, x)
+		}
+	}
+}
+
+func (s *signer) addCall(c string) {
+	s.mu.Lock()
+	s.calls = append(s.calls, c)
+	s.mu.Unlock()
+}
+
+func (s *signer) warn(w string) { s.warnings = append(s.warnings, w) }
+
+// redact replaces every secret seen during this SignIn in msg.
+func (s *signer) redact(msg string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, x := range s.secrets {
+		msg = strings.ReplaceAll(msg, x, "[redacted]")
+	}
+	return msg
+}
+
+// mode is how console-capable credentials are made.
+type mode int
+
+const (
+	modeFederationToken mode = iota // long-term keys → GetFederationToken
+	modeCheckedAsIs                 // session keys, credential_process: GetCallerIdentity refuses GetSessionToken credentials
+	modeAsIs                        // SSO, web identity, login: the provider's credentials
+	modeRoleDirect                  // AssumeRole with long-term keys: SessionDuration allowed
+	modeRoleChained                 // AssumeRole with temporary credentials: ≤ 1 h, no SessionDuration
+)
+
+func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string) (*Result, error) {
+	s.profile = name
+	if s.opt.SessionDuration < 0 {
+		return nil, newErr(CodeInvalidDuration, nil, "the session duration must not be negative; ask for 15m to 12h")
+	}
+	if name == "" || len(name) > 256 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return nil, newErr(CodeProfileNotFound, nil, "%q is not a valid profile name", truncate(name, 64))
+	}
+	if cfg == nil {
+		var err error
+		if cfg, err = awsconfig.Load(s.env.Paths); err != nil {
+			var pe *awsconfig.ParseError
+			if errors.As(err, &pe) {
+				return nil, newErr(CodeInvalidConfig, err, "%s line %d cannot be parsed; fix the file and try again", pe.File, pe.Line)
+			}
+			return nil, newErr(CodeInvalidConfig, err, "cannot read the AWS config files; check that they exist and are readable")
+		}
+	}
+	top, err := resolveChain(cfg, name)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.modeOf(top)
+	if err != nil {
+		return nil, err
+	}
+	part, region, stsRegion, err := s.partitionAndRegion(cfg, top)
+	if err != nil {
+		return nil, err
+	}
+	dest, err := destinationURL(part, region, s.opt.Destination)
+	if err != nil {
+		return nil, err
+	}
+	code, err := s.mfaCode(top)
+	if err != nil {
+		return nil, err
+	}
+	ssoFile, err := s.checkSSO(cfg, top.deepest())
+	if err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, s.env.Timeout)
+	defer cancel()
+	ac := &awsCall{s: s, top: top, region: stsRegion, mfaCode: code, ssoFile: ssoFile}
+	cr, err := ac.consoleCredentials(ctx, m)
+	if err != nil {
+		return nil, s.classify(ctx, err)
+	}
+	token, err := s.signinToken(ctx, part, region, cr, m)
+	if err != nil {
+		return nil, err
+	}
+	issuer := s.opt.Issuer
+	if issuer == "" {
+		issuer = DefaultIssuer
+	}
+	u := loginURL(part, region, issuer, dest, token)
+	if s.opt.LogoutFirst {
+		u = logoutFirstURL(part, region, u)
+	}
+	s.addSecret(u)
+	return &Result{
+		URL:             u,
+		ExpiresAt:       cr.consoleExpires,
+		Kind:            profiles.KindOf(top.p),
+		Region:          region,
+		Partition:       part.ID,
+		Destination:     dest,
+		SessionDuration: cr.sessionDuration,
+		Calls:           s.calls,
+		Requests:        int(s.counter.n.Load()),
+		Warnings:        s.warnings,
+	}, nil
+}
+
+// modeOf picks how console credentials are made for the chain, and refuses chains that
+// cannot work.
+func (s *signer) modeOf(top *link) (mode, error) {
+	for l := top; l != nil; l = l.source {
+		switch l.base {
+		case baseIMDS:
+			return 0, newErr(CodeNoCredentials, nil,
+				"profile %q uses credential_source = Ec2InstanceMetadata; the bridge never calls instance metadata, so use a profile with keys, SSO or credential_process", l.name)
+		case baseBadSource:
+			return 0, newErr(CodeInvalidConfig, nil,
+				"profile %q has credential_source = %q; it must be Environment, EcsContainer or Ec2InstanceMetadata", l.name, truncate(l.p.Get("credential_source"), 40))
+		}
+	}
+	if top.roleARN != "" {
+		if top.source == nil && top.base == baseNone {
+			return 0, newErr(CodeNoCredentials, nil,
+				"profile %q has role_arn but nothing to assume it with; add source_profile (or credential_source) to it", top.name)
+		}
+		if top.directRole() {
+			return modeRoleDirect, nil
+		}
+		return modeRoleChained, nil
+	}
+	if top.source != nil { // source_profile without role_arn: the SDK uses the source's credentials
+		if top.source.longTermKeys() {
+			return modeFederationToken, nil
+		}
+		return modeCheckedAsIs, nil
+	}
+	switch top.base {
+	case baseKeys:
+		return modeFederationToken, nil
+	case baseSessionKeys, baseProcess:
+		return modeCheckedAsIs, nil
+	case baseSSO, baseWebIdentity, baseLogin:
+		return modeAsIs, nil
+	case baseEnvironment, baseECS:
+		return 0, newErr(CodeInvalidConfig, nil, "profile %q has credential_source but no role_arn; add the role_arn to assume", top.name)
+	}
+	return 0, newErr(CodeNoCredentials, nil,
+		"profile %q has no credentials: add aws_access_key_id/aws_secret_access_key, sso_session, credential_process, or role_arn with source_profile", top.name)
+}
+
+// partitionAndRegion decides the partition (from the role ARN, else the region), the console
+// region and the region the SDK's STS calls use.
+func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *Partition, region, stsRegion string, err error) {
+	profRegion := top.p.Get("region")
+	if s.opt.Region != "" && !validRegion(s.opt.Region) {
+		return nil, "", "", newErr(CodeInvalidRegion, nil, "%q is not an AWS region name (like eu-west-1)", truncate(s.opt.Region, 40))
+	}
+	if profRegion != "" && !validRegion(profRegion) {
+		return nil, "", "", newErr(CodeInvalidRegion, nil, "profile %q has region = %q, which is not an AWS region name; fix it in ~/.aws/config", top.name, truncate(profRegion, 40))
+	}
+	arn := top.roleARN
+	if arn == "" {
+		arn = top.p.Get("role_arn") // web identity
+	}
+	var partID, from string
+	switch {
+	case partitionOfARN(arn) != "":
+		partID, from = partitionOfARN(arn), "role "+arn
+	case s.opt.Region != "":
+		partID, from = partitionOfRegion(s.opt.Region), "region "+s.opt.Region
+	case profRegion != "":
+		partID, from = partitionOfRegion(profRegion), "region "+profRegion
+	default:
+		partID, from = "aws", "profile "+top.name
+		if sr := ssoRegion(cfg, top.deepest()); validRegion(sr) {
+			partID, from = partitionOfRegion(sr), "SSO region "+sr
+		}
+	}
+	if part, err = lookupPartition(partID, from); err != nil {
+		return nil, "", "", err
+	}
+	for _, r := range []struct{ region, what string }{{s.opt.Region, "the requested region"}, {profRegion, "the profile's region"}} {
+		if r.region == "" {
+			continue
+		}
+		if rp := partitionOfRegion(r.region); rp != part.ID {
+			if _, err := lookupPartition(rp, "region "+r.region); err != nil {
+				return nil, "", "", err
+			}
+			return nil, "", "", newErr(CodeInvalidRegion, nil, "%s %s is in partition %s, but %s is in %s; choose a region of %s",
+				r.what, r.region, rp, from, part.ID, part.ID)
+		}
+	}
+	region = s.opt.Region
+	if region == "" {
+		region = profRegion
+	}
+	if region == "" {
+		region = part.DefaultRegion
+	}
+	stsRegion = profRegion
+	if stsRegion == "" {
+		stsRegion = part.DefaultRegion
+	}
+	return part, region, stsRegion, nil
+}
+
+// ssoRegion returns the SSO region of an SSO link ("" otherwise).
+func ssoRegion(cfg *awsconfig.Config, l *link) string {
+	if l.base != baseSSO {
+		return ""
+	}
+	if n := l.p.Get("sso_session"); n != "" {
+		if ss := cfg.SSOSessions[n]; ss != nil {
+			return ss.Settings["sso_region"]
+		}
+	}
+	return l.p.Get("sso_region")
+}
+
+// mfaCode returns the code for the chain's MFA devices, asking env.MFAPrompt when needed.
+// The prompt runs before any network call, outside the deadline.
+func (s *signer) mfaCode(top *link) (string, error) {
+	serial := ""
+	for _, l := range top.roles() {
+		if m := l.effectiveMFA(); m != "" {
+			serial = m
+		}
+	}
+	if top.roleARN == "" && top.deepest().base == baseKeys && top.p.Get("mfa_serial") != "" {
+		s.warn("mfa_serial is ignored for IAM user keys: GetFederationToken cannot use MFA; use a role profile with mfa_serial to sign in with MFA")
+	}
+	if serial == "" {
+		return "", nil
+	}
+	s.mfa = serial
+	code := strings.TrimSpace(s.opt.MFACode)
+	if code == "" && s.env.MFAPrompt != nil {
+		c, err := s.env.MFAPrompt(serial)
+		if err != nil {
+			return "", newErr(CodeMFARequired, err, "profile %q needs a code from MFA device %s, and none was entered", s.profile, serial)
+		}
+		code = strings.TrimSpace(c)
+	}
+	if code == "" {
+		return "", newErr(CodeMFARequired, nil, "profile %q needs a code from MFA device %s; send it as the MFA code and try again", s.profile, serial)
+	}
+	if !mfaCodeRE.MatchString(code) {
+		return "", newErr(CodeMFAInvalid, nil, "an MFA code is 6 digits; enter the current code of %s", serial)
+	}
+	return code, nil
+}
+
+// clampDuration bounds d to [lo, hi].
+func clampDuration(d, lo, hi time.Duration) time.Duration {
+	if d < lo {
+		return lo
+	}
+	if d > hi {
+		return hi
+	}
+	return d
+}
+
+// countingTransport counts requests and refuses instance-metadata addresses outright.
+type countingTransport struct {
+	next http.RoundTripper
+	n    atomic.Int64
+}
+
+var errIMDS = errors.New("refusing to call the instance metadata service")
+
+func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if isIMDSHost(r.URL.Hostname()) {
+		return nil, errIMDS
+	}
+	t.n.Add(1)
+	return t.next.RoundTrip(r)
+}
+
+func isIMDSHost(h string) bool {
+	if ip := net.ParseIP(h); ip != nil {
+		return ip.Equal(net.IPv4(169, 254, 169, 254)) || ip.Equal(net.ParseIP("fd00:ec2::254"))
+	}
+	return strings.EqualFold(h, "instance-data") || strings.EqualFold(h, "instance-data.ec2.internal")
+}
+
+func secondsString(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
