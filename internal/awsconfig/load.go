@@ -1,6 +1,20 @@
 package awsconfig
 
-import "errors"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	ini "gopkg.in/ini.v1"
+)
 
 // ErrNotImplemented marks code that has not landed yet.
 var ErrNotImplemented = errors.New("not implemented")
@@ -8,12 +22,493 @@ var ErrNotImplemented = errors.New("not implemented")
 // PathsFromEnv resolves Paths the way aws-sdk-go-v2 does: AWS_CONFIG_FILE and
 // AWS_SHARED_CREDENTIALS_FILE override ~/.aws/config and ~/.aws/credentials; home is the user's
 // home directory. getenv is passed in so this package never reads the environment itself.
+//
+// An empty variable counts as unset (as in the SDK). A leading "~/" (or "~\" on Windows) and a
+// lone "~" are expanded to home, as the AWS CLI and most SDKs do; aws-sdk-go-v2 itself would take
+// such a value literally.
 func PathsFromEnv(getenv func(string) string, home string) Paths {
-	panic("TODO")
+	p := Paths{
+		ConfigFile:      filepath.Join(home, ".aws", "config"),
+		CredentialsFile: filepath.Join(home, ".aws", "credentials"),
+		SSOCacheDir:     filepath.Join(home, ".aws", "sso", "cache"),
+		Home:            home,
+	}
+	if getenv == nil {
+		return p
+	}
+	if v := getenv("AWS_CONFIG_FILE"); v != "" {
+		p.ConfigFile = expandHome(v, home)
+	}
+	if v := getenv("AWS_SHARED_CREDENTIALS_FILE"); v != "" {
+		p.CredentialsFile = expandHome(v, home)
+	}
+	return p
+}
+
+func expandHome(path, home string) string {
+	if path == "~" {
+		return home
+	}
+	if len(path) >= 2 && path[0] == '~' && os.IsPathSeparator(path[1]) {
+		return filepath.Join(home, path[2:])
+	}
+	return path
 }
 
 // Load reads and merges both files. A missing file is an empty file; an unreadable file or a
 // malformed line is an error (a *ParseError for syntax) naming the file and the line.
+//
+// Both files are parsed with gopkg.in/ini.v1 after a pre-pass (scan.go) that gives line numbers
+// and reads the lines ini.v1 would read differently from aws-sdk-go-v2. Load never writes.
 func Load(p Paths) (*Config, error) {
-	return nil, ErrNotImplemented
+	files := [2]*parsedFile{
+		{path: p.ConfigFile, name: p.display(p.ConfigFile)},
+		{path: p.CredentialsFile, name: p.display(p.CredentialsFile), creds: true},
+	}
+	for _, f := range files {
+		if err := f.read(); err != nil {
+			return nil, err
+		}
+	}
+	if err := parseFiles(files[:]); err != nil {
+		return nil, err
+	}
+	return build(files[0], files[1]), nil
+}
+
+// display shortens path for messages: the home directory becomes "~".
+func (p Paths) display(path string) string {
+	if p.Home != "" {
+		if rel, err := filepath.Rel(p.Home, path); err == nil && rel != "." && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
+			return "~/" + filepath.ToSlash(rel)
+		}
+	}
+	return path
+}
+
+// parsedFile is one of the two files on its way through Load.
+type parsedFile struct {
+	path, name string
+	creds      bool
+	data       []byte
+	warnings   []string
+	scan       *scanned
+	sections   []*ini.Section // sections[i] belongs to scan.headers[i]
+}
+
+var (
+	utf8BOM  = []byte{0xEF, 0xBB, 0xBF}
+	utf16BOM = [][]byte{{0xFF, 0xFE}, {0xFE, 0xFF}}
+)
+
+func (f *parsedFile) read() error {
+	data, err := os.ReadFile(f.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // a missing file is an empty file
+		}
+		return fmt.Errorf("cannot read %s: %w", f.name, err)
+	}
+	if bytes.HasPrefix(data, utf8BOM) {
+		data = data[len(utf8BOM):]
+		f.warnings = append(f.warnings, f.name+":1: UTF-8 byte-order mark ignored; the AWS CLI and SDKs do not "+
+			"ignore it and cannot read the first section: save the file as UTF-8 without BOM")
+	}
+	for _, bom := range append(utf16BOM, utf8BOM) {
+		if bytes.HasPrefix(data, bom) {
+			return &ParseError{File: f.name, Line: 1, Msg: "unexpected byte-order mark (UTF-16?); save the file as UTF-8"}
+		}
+	}
+	f.data = data
+	return nil
+}
+
+// iniOptions configure ini.v1 for the lines the pre-pass hands over unchanged (no quotes,
+// no comment characters, non-empty key): '=' or ':' separate key and value (the earlier one
+// wins, as in the SDK), keys are case-insensitive, there is no backslash continuation, lines
+// without a delimiter are skipped as the SDK skips them, and duplicate section headers do not
+// go through ini.v1's quadratic name check (we merge sections by their SDK name ourselves).
+var iniOptions = ini.LoadOptions{
+	InsensitiveKeys:          true,
+	IgnoreContinuation:       true,
+	SpaceBeforeInlineComment: true,
+	SkipUnrecognizableLines:  true,
+	PreserveSurroundedQuote:  true,
+	AllowNonUniqueSections:   true,
+	KeyValueDelimiters:       "=:",
+}
+
+// chunkMin is the size above which a file is parsed by ini.v1 in several pieces in parallel.
+const chunkMin = 64 << 10
+
+type chunk struct {
+	f            *parsedFile
+	data         []byte
+	hFrom, hTo   int
+	err          error
+	sectionsSeen int
+}
+
+func parseFiles(files []*parsedFile) error {
+	var chunks []*chunk
+	for _, f := range files {
+		sc, err := scan(f.name, f.data, f.creds)
+		if err != nil {
+			return err
+		}
+		f.scan = sc
+		f.sections = make([]*ini.Section, len(sc.headers))
+		n := 1
+		if len(f.data) >= chunkMin && len(sc.headers) > 1 {
+			n = min(runtime.GOMAXPROCS(0), len(sc.headers))
+		}
+		from, hFrom := 0, 0
+		for i := 1; i <= n; i++ {
+			hTo := len(sc.headers) * i / n
+			to := len(f.data)
+			if i < n {
+				to = sc.headers[hTo].off
+			}
+			chunks = append(chunks, &chunk{f: f, data: applyEdits(f.data, from, to, sc.edits), hFrom: hFrom, hTo: hTo})
+			from, hFrom = to, hTo
+		}
+	}
+	if len(chunks) == 1 {
+		chunks[0].parse()
+	} else {
+		var wg sync.WaitGroup
+		for _, c := range chunks {
+			wg.Go(c.parse)
+		}
+		wg.Wait()
+	}
+	for _, c := range chunks {
+		if c.err != nil {
+			return c.err
+		}
+	}
+	return nil
+}
+
+func (c *chunk) parse() {
+	f, err := ini.LoadSources(iniOptions, c.data)
+	if err != nil {
+		c.err = &ParseError{File: c.f.name, Line: 0, Msg: "ini: " + err.Error()}
+		return
+	}
+	secs := f.Sections()
+	// secs[0] is ini.v1's DEFAULT section: lines before the first header, which the SDK ignores
+	// (the pre-pass warned about them).
+	if len(secs)-1 != c.hTo-c.hFrom {
+		c.err = fmt.Errorf("awsconfig: internal error: ini.v1 found %d sections in %s where %d were expected",
+			len(secs)-1, c.f.name, c.hTo-c.hFrom)
+		return
+	}
+	copy(c.f.sections[c.hFrom:c.hTo], secs[1:])
+}
+
+// section is one section after merging its repeated headers, by SDK section name.
+type section struct {
+	full     string
+	line     int // first header
+	settings map[string]string
+	sub      map[string]map[string]string
+	expires  string
+	warnings []string
+	partial  bool // aws_access_key_id without aws_secret_access_key or the reverse
+}
+
+// sections merges the file's sections by SDK name, in order of first appearance.
+func (f *parsedFile) mergedSections() ([]*section, map[string]*section) {
+	sc := f.scan
+	order := make([]*section, 0, len(sc.headers))
+	byName := make(map[string]*section, len(sc.headers))
+	for h, hdr := range sc.headers {
+		isec := f.sections[h]
+		keys := isec.Keys()
+		sec := byName[hdr.full]
+		again := sec != nil
+		if sec == nil {
+			sec = &section{full: hdr.full, line: hdr.line, settings: make(map[string]string, len(keys))}
+			byName[hdr.full] = sec
+			order = append(order, sec)
+		} else {
+			sec.warnings = append(sec.warnings, fmt.Sprintf("%s:%d: section [%s] repeated (first at line %d); merged, "+
+				"the AWS CLI rejects this file", f.name, hdr.line, hdr.full, sec.line))
+		}
+		for _, k := range keys {
+			name, v := k.Name(), k.Value()
+			var sub map[string]string
+			if len(v) > 0 && v[0] == placeholderMark {
+				i, err := strconv.Atoi(v[1:])
+				if err != nil || i < 0 || i >= len(sc.special) {
+					continue // cannot happen: ini.v1 never invents a NUL
+				}
+				v, sub = sc.special[i].val, sc.special[i].sub
+			}
+			if again {
+				if _, dup := sec.settings[name]; dup {
+					sec.warnings = append(sec.warnings, fmt.Sprintf("%s:%d: duplicate key %s in [%s] (also in the section at line %d); "+
+						"the last one wins, the AWS CLI rejects this file", f.name, hdr.line, name, hdr.full, sec.line))
+				}
+			}
+			sec.settings[name] = v
+			if sub != nil {
+				if sec.sub == nil {
+					sec.sub = map[string]map[string]string{}
+				}
+				sec.sub[name] = sub
+			} else if sec.sub != nil {
+				delete(sec.sub, name)
+			}
+		}
+		if w := sc.secWarnings[h]; len(w) > 0 {
+			sec.warnings = append(sec.warnings, w...)
+		}
+		if e, ok := sc.expires[h]; ok {
+			sec.expires = e
+		}
+	}
+	for _, sec := range order {
+		_, id := sec.settings[keyAccessKeyID]
+		_, secret := sec.settings[keySecretAccessKey]
+		sec.partial = id != secret
+		if len(sec.sub) == 0 {
+			sec.sub = nil
+		}
+	}
+	return order, byName
+}
+
+const (
+	keyAccessKeyID     = "aws_access_key_id"
+	keySecretAccessKey = "aws_secret_access_key"
+	keySessionToken    = "aws_session_token"
+	profilePrefix      = "profile "
+	ssoSessionPrefix   = "sso-session "
+	servicesPrefix     = "services "
+)
+
+// sdkNoMerge lists keys aws-sdk-go-v2 reads from a profile but does not take from the credentials
+// file when the profile is also in the config file (mergeSections merges a fixed list of keys).
+var sdkNoMerge = map[string]bool{
+	"aws_account_id": true, "sdk_ua_app_id": true, "ignore_configured_endpoint_urls": true,
+	"endpoint_url": true, "services": true, "disable_request_compression": true,
+	"request_min_compression_size_bytes": true, "disable_clock_skew_correction": true,
+	"s3_disable_express_session_auth": true, "account_id_endpoint_mode": true,
+	"request_checksum_calculation": true, "response_checksum_validation": true,
+}
+
+// configSections applies aws-sdk-go-v2's processConfigSections: "profile X" becomes X (and beats
+// an existing X), "default" (any case), "sso-session X" and "services X" stay, the rest is dropped.
+// It returns the sections by their final name and the ones that are profiles.
+func (f *parsedFile) configSections(order []*section, byName map[string]*section, warn func(string)) (map[string]*section, map[*section]string) {
+	profileOf := make(map[*section]string, len(order))
+	final := make(map[string]*section, len(order))
+	collide := false
+	for _, sec := range order {
+		if n, ok := strings.CutPrefix(sec.full, profilePrefix); ok && byName[n] != nil {
+			collide = true
+			break
+		}
+	}
+	if !collide {
+		for _, sec := range order {
+			switch {
+			case strings.HasPrefix(sec.full, profilePrefix):
+				n := sec.full[len(profilePrefix):]
+				final[n] = sec
+				profileOf[sec] = n
+			case strings.HasPrefix(sec.full, ssoSessionPrefix), strings.HasPrefix(sec.full, servicesPrefix):
+				final[sec.full] = sec
+			case strings.EqualFold(sec.full, "default"):
+				final[sec.full] = sec
+				profileOf[sec] = sec.full
+			default:
+				f.notAProfile(sec, warn)
+			}
+		}
+		return final, profileOf
+	}
+	// Exact emulation, order-dependent as in the SDK (sorted names, renamed names skipped).
+	for n, sec := range byName {
+		final[n] = sec
+		if strings.EqualFold(n, "default") {
+			profileOf[sec] = n
+		}
+	}
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	skip := map[string]bool{}
+	for _, n := range names {
+		if skip[n] {
+			continue
+		}
+		sec := final[n]
+		switch {
+		case strings.HasPrefix(n, profilePrefix):
+			delete(final, n)
+			newName := n[len(profilePrefix):]
+			if old := final[newName]; old != nil {
+				delete(profileOf, old)
+				warn(fmt.Sprintf("%s:%d: [%s] and [%s] both define profile %q; the SDKs use [%s] (the AWS CLI the last one)",
+					f.name, sec.line, sec.full, old.full, newName, sec.full))
+			}
+			final[newName] = sec
+			profileOf[sec] = newName
+			skip[newName] = true
+		case strings.HasPrefix(n, ssoSessionPrefix), strings.HasPrefix(n, servicesPrefix), strings.EqualFold(n, "default"):
+		default:
+			delete(final, n)
+			f.notAProfile(sec, warn)
+		}
+	}
+	return final, profileOf
+}
+
+func (f *parsedFile) notAProfile(sec *section, warn func(string)) {
+	if sec.full == "" {
+		warn(fmt.Sprintf("%s:%d: section [] has no name; ignored", f.name, sec.line))
+		return
+	}
+	warn(fmt.Sprintf("%s:%d: section [%s] is not a profile in the config file (write [profile %s]); the AWS SDKs ignore it",
+		f.name, sec.line, sec.full, sec.full))
+}
+
+// build merges the two files into a Config.
+func build(cfgFile, credFile *parsedFile) *Config {
+	c := &Config{SSOSessions: map[string]*SSOSession{}}
+	warn := func(s string) { c.Warnings = append(c.Warnings, s) }
+	c.Warnings = append(c.Warnings, cfgFile.warnings...)
+	c.Warnings = append(c.Warnings, credFile.warnings...)
+	c.Warnings = append(c.Warnings, cfgFile.scan.warnings...)
+	c.Warnings = append(c.Warnings, credFile.scan.warnings...)
+
+	cfgOrder, cfgByName := cfgFile.mergedSections()
+	final, profileOf := cfgFile.configSections(cfgOrder, cfgByName, warn)
+	credOrder, _ := credFile.mergedSections()
+
+	c.Profiles = make([]*Profile, 0, len(profileOf)+len(credOrder))
+	byName := make(map[string]*Profile, cap(c.Profiles))
+	for _, sec := range cfgOrder {
+		name, ok := profileOf[sec]
+		if !ok {
+			if !strings.HasPrefix(sec.full, ssoSessionPrefix) || final[sec.full] != sec {
+				c.Warnings = append(c.Warnings, sec.warnings...)
+			}
+			continue
+		}
+		p := &Profile{Name: name, Settings: sec.settings, SubProperties: sec.sub, InConfig: true, ConfigLine: sec.line}
+		p.Warnings = append(p.Warnings, sec.warnings...)
+		if sec.partial {
+			p.Warnings = append(p.Warnings, partialWarning(cfgFile.name, sec))
+		}
+		c.Profiles = append(c.Profiles, p)
+		byName[name] = p
+	}
+	for n, sec := range final {
+		if s, ok := strings.CutPrefix(n, ssoSessionPrefix); ok {
+			c.SSOSessions[s] = &SSOSession{Name: s, Settings: sec.settings, Line: sec.line}
+			if _, isProfile := profileOf[sec]; !isProfile {
+				c.Warnings = append(c.Warnings, sec.warnings...)
+			}
+		}
+	}
+
+	for _, sec := range credOrder {
+		switch {
+		case strings.HasPrefix(sec.full, profilePrefix):
+			warn(fmt.Sprintf("%s:%d: [%s] ignored: the credentials file takes no \"profile \" prefix (write [%s]); "+
+				"the AWS CLI would read a profile named %q", credFile.name, sec.line, sec.full,
+				sec.full[len(profilePrefix):], sec.full))
+			c.Warnings = append(c.Warnings, sec.warnings...)
+			continue
+		case sec.full == "":
+			warn(fmt.Sprintf("%s:%d: section [] has no name; ignored", credFile.name, sec.line))
+			c.Warnings = append(c.Warnings, sec.warnings...)
+			continue
+		}
+		if s, ok := strings.CutPrefix(sec.full, ssoSessionPrefix); ok && c.SSOSessions[s] != nil {
+			// The SDK merges it into the config file's sso-session section.
+			mergeCreds(c.SSOSessions[s].Settings, sec.settings)
+		}
+		p := byName[sec.full]
+		if p == nil {
+			p = &Profile{Name: sec.full, Settings: sec.settings, SubProperties: sec.sub}
+			c.Profiles = append(c.Profiles, p)
+			byName[sec.full] = p
+		} else {
+			mergeCreds(p.Settings, sec.settings)
+			for k, v := range sec.sub {
+				if p.SubProperties == nil {
+					p.SubProperties = map[string]map[string]string{}
+				}
+				p.SubProperties[k] = v
+			}
+			// The SDK replaces the config section's errors with the credentials section's.
+			p.Warnings = slicesDeleteFunc(p.Warnings, isPartialWarning)
+		}
+		p.InCredentials, p.CredentialsLine, p.ExpiresComment = true, sec.line, sec.expires
+		p.Warnings = append(p.Warnings, sec.warnings...)
+		if sec.partial {
+			p.Warnings = append(p.Warnings, partialWarning(credFile.name, sec))
+		}
+	}
+	for _, p := range c.Profiles {
+		if strings.ContainsAny(p.Name, " \t") {
+			line, file := p.ConfigLine, cfgFile.name
+			if line == 0 {
+				line, file = p.CredentialsLine, credFile.name
+			}
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s:%d: profile name %q contains a space; aws-sdk-go-v2 accepts it, "+
+				"the AWS CLI and other SDKs do not", file, line, p.Name))
+		}
+	}
+	c.byName = byName
+	return c
+}
+
+// mergeCreds merges a credentials-file section into a config-file one as aws-sdk-go-v2 does for
+// the keys it knows: static keys only as a complete pair (with the session token, if any), and
+// not the keys it never takes from the credentials file. Other keys: the credentials file wins.
+func mergeCreds(dst, src map[string]string) {
+	_, id := src[keyAccessKeyID]
+	_, secret := src[keySecretAccessKey]
+	for k, v := range src {
+		switch {
+		case k == keyAccessKeyID || k == keySecretAccessKey || k == keySessionToken:
+			if id && secret {
+				dst[k] = v
+			}
+		case sdkNoMerge[k]:
+			// ignored by the SDK for a profile that is also in the config file
+		default:
+			dst[k] = v
+		}
+	}
+}
+
+const partialMarker = " without the other; aws-sdk-go-v2 refuses to load this profile"
+
+func partialWarning(file string, sec *section) string {
+	have := keyAccessKeyID
+	if _, ok := sec.settings[keySecretAccessKey]; ok {
+		have = keySecretAccessKey
+	}
+	return fmt.Sprintf("%s:%d: [%s] has %s%s", file, sec.line, sec.full, have, partialMarker)
+}
+
+func isPartialWarning(s string) bool { return strings.HasSuffix(s, partialMarker) }
+
+func slicesDeleteFunc(s []string, del func(string) bool) []string {
+	out := s[:0]
+	for _, v := range s {
+		if !del(v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -16,6 +16,8 @@ type Paths struct {
 	ConfigFile      string // ~/.aws/config or $AWS_CONFIG_FILE
 	CredentialsFile string // ~/.aws/credentials or $AWS_SHARED_CREDENTIALS_FILE
 	SSOCacheDir     string // ~/.aws/sso/cache
+	// Home, when set (PathsFromEnv sets it), is shown as "~" in messages.
+	Home string
 }
 
 // Profile is one profile after merging the config and credentials files.
