@@ -51,38 +51,51 @@ var rules = []rule{
 	{re: regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`), mask: Mask},
 }
 
-// mayHoldSecret is a cheap test that lets most strings skip the regexps: a
-// secret needs either a run of 16+ token characters or one of the markers.
-func mayHoldSecret(s string) bool {
-	run := 0
+// gate tells which rules can match s, from one pass over it, so that most
+// strings skip every regexp.
+func gate(s string) (on [7]bool, hit bool) {
+	run, maxStd, maxURL := 0, 0, 0 // runs of [A-Za-z0-9+/] and [A-Za-z0-9+/_-]
+	std := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '_' || c == '-' {
-			if run++; run >= 16 {
-				return true
-			}
-		} else {
-			run = 0
+		switch {
+		case c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/':
+			run++
+			std++
+		case c == '_' || c == '-':
+			run++
+			std = 0
+		default:
+			run, std = 0, 0
 		}
+		maxURL = max(maxURL, run)
+		maxStd = max(maxStd, std)
 	}
-	// Short values after a marker (a Bearer or SigninToken of a few chars).
+	on[5] = maxURL >= 100
+	on[6] = maxStd >= 40
+	on[4] = maxStd >= 20 && (strings.Contains(s, "AKIA") || strings.Contains(s, "ASIA"))
+	on[3] = strings.Contains(s, "awspc_")
 	ls := strings.ToLower(s)
-	for _, m := range []string{"bearer", "token", "authorization", "secret", "awspc_", "://"} {
-		if strings.Contains(ls, m) {
-			return true
-		}
+	on[0] = strings.Contains(ls, "://") && strings.Contains(ls, "=")
+	on[1] = strings.Contains(ls, "bearer")
+	on[2] = strings.Contains(ls, "token") || strings.Contains(ls, "authorization") || strings.Contains(ls, "secret")
+	for _, b := range on {
+		hit = hit || b
 	}
-	return false
+	return on, hit
 }
 
 // Redact returns s with every secret the rules above recognise replaced by
 // Mask (URLMask for whole URLs). It returns s itself when nothing matches.
 func Redact(s string) string {
-	if !mayHoldSecret(s) {
+	on, hit := gate(s)
+	if !hit {
 		return s
 	}
-	for _, r := range rules {
-		s = apply(r, s, false)
+	for i, r := range rules {
+		if on[i] {
+			s = apply(r, s, false)
+		}
 	}
 	return s
 }
@@ -91,12 +104,15 @@ func Redact(s string) string {
 // backslash escape keep the escape, so the line stays valid JSON.
 func redactJSONLine(p []byte) []byte {
 	s := string(p)
-	if !mayHoldSecret(s) {
+	on, hit := gate(s)
+	if !hit {
 		return p
 	}
 	out := s
-	for _, r := range rules {
-		out = apply(r, out, true)
+	for i, r := range rules {
+		if on[i] {
+			out = apply(r, out, true)
+		}
 	}
 	if out == s {
 		return p

@@ -43,7 +43,9 @@ func readAll(t testing.TB, out []byte) [][]byte {
 	}
 }
 
-func binary32(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24 }
+func binary32(b []byte) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
 
 func readFrameUncapped(r *bytes.Reader) ([]byte, error) {
 	var hdr [4]byte
