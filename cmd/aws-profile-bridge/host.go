@@ -31,8 +31,8 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 	}
 	home := st.Home
 	if err := caller.Check(install.ChromiumManifests(runtime.GOOS, home)); err != nil {
-		log.Warn().Err(err).Str("extension", caller.ExtensionID).Str("origin", caller.Origin).Msg("caller refused")
-		return refuse(stdin, stdout, bridge.CodeCallerNotAllowed, err.Error(), log)
+		_ = nativemsg.RefuseCaller(context.Background(), stdin, stdout, err, log)
+		return 1
 	}
 	if os.Geteuid() == 0 {
 		log.Warn().Msg("running as root: the host should run as the browser's user")

@@ -396,7 +396,7 @@ func TestHostMalformedFramesThenGoesOn(t *testing.T) {
 		{[]byte(`[1,2,3]`), "invalid_request"},
 		{[]byte(`"getProfiles"`), "invalid_request"},
 		{[]byte(`null`), "invalid_request"},
-		{[]byte{}, "invalid_json"},
+		{[]byte{}, "empty_frame"},
 		{[]byte("{\"action\":\"getProfiles\xff\"}"), "invalid_json"},
 		{[]byte(`{"action":"getProfiles"} {}`), "invalid_json"},
 		{[]byte(`{"action":"rm -rf"}`), "unknown_action"},

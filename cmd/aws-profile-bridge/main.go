@@ -34,6 +34,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "profiles":
 		return cmdProfiles(rest, stdout, stderr)
+	case "install":
+		return cmdInstall(rest, stdout, stderr)
+	case "uninstall":
+		return cmdUninstall(rest, stdout, stderr)
+	case "doctor":
+		return cmdDoctor(rest, stdout, stderr)
 	case "version", "--version":
 		return cmdVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
