@@ -30,25 +30,33 @@ func Build(cfg *awsconfig.Config, now time.Time) []Profile {
 		return []Profile{}
 	}
 	c := newChecker(cfg)
-	out := make([]Profile, 0, len(cfg.Profiles))
+	n := 0
 	for _, ap := range cfg.Profiles {
 		if ap != nil {
-			out = append(out, c.build(ap, now))
+			n++
+		}
+	}
+	out := make([]Profile, 0, n)
+	for _, ap := range cfg.Profiles {
+		if ap != nil {
+			out = out[:len(out)+1]
+			c.build(&out[len(out)-1], ap, now)
 		}
 	}
 	return out
 }
 
-func (c *checker) build(ap *awsconfig.Profile, now time.Time) Profile {
-	s := ap.Settings
-	p := Profile{
+func (c *checker) build(p *Profile, ap *awsconfig.Profile, now time.Time) {
+	fv := readFields(ap.Settings)
+	f := &fv
+	*p = Profile{
 		Name:          ap.Name,
-		Kind:          KindOf(ap),
-		Region:        s["region"],
-		AWSRegion:     s["region"],
-		RoleARN:       s["role_arn"],
-		SourceProfile: s["source_profile"],
-		MFASerial:     s["mfa_serial"],
+		Kind:          f.kind(),
+		Region:        f.region,
+		AWSRegion:     f.region,
+		RoleARN:       f.roleARN,
+		SourceProfile: f.sourceProfile,
+		MFASerial:     f.mfaSerial,
 	}
 	var warns []string
 	if len(ap.Warnings) > 0 {
@@ -56,22 +64,22 @@ func (c *checker) build(ap *awsconfig.Profile, now time.Time) Profile {
 	}
 
 	// Credentials.
-	prob := c.problem(ap)
+	prob := c.problem(ap.Name, f)
 	p.HasCredentials = prob == ""
 	if prob != "" {
 		warns = append(warns, prob)
 	}
-	warns = appendKeyWarnings(warns, p.Kind, s)
+	warns = appendKeyWarnings(warns, p.Kind, f)
 
 	// SSO.
 	if p.Kind == KindSSO {
 		p.IsSSO = true
 		p.SSOTokenState = TokenUnknown
-		p.SSOSession = s["sso_session"]
-		p.SSOAccountID = s["sso_account_id"]
-		p.SSORoleName = s["sso_role_name"]
-		p.SSOStartURL = s["sso_start_url"]
-		p.SSORegion = s["sso_region"]
+		p.SSOSession = f.ssoSession
+		p.SSOAccountID = f.ssoAccountID
+		p.SSORoleName = f.ssoRoleName
+		p.SSOStartURL = f.ssoStartURL
+		p.SSORegion = f.ssoRegion
 		if sess := c.sessions[p.SSOSession]; p.SSOSession != "" && sess != nil {
 			if v := sess.Settings["sso_start_url"]; v != "" {
 				p.SSOStartURL = v
@@ -83,7 +91,7 @@ func (c *checker) build(ap *awsconfig.Profile, now time.Time) Profile {
 	}
 
 	// Expiry of keys in the file.
-	t, ok, w := fileExpiry(ap)
+	t, ok, w := fileExpiry(f, ap.ExpiresComment)
 	if ok {
 		exp := t.Format(time.RFC3339)
 		p.Expiration = &exp
@@ -93,15 +101,11 @@ func (c *checker) build(ap *awsconfig.Profile, now time.Time) Profile {
 
 	// Partition and account.
 	arnPartition, arnAccount := "", ""
-	for _, k := range [...]string{"role_arn", "mfa_serial"} {
-		if part, acct, ok := ParseARN(s[k]); ok {
-			if arnPartition == "" {
-				arnPartition = part
-			}
-			if arnAccount == "" && k == "role_arn" {
-				arnAccount = acct
-			}
-		}
+	if part, acct, ok := ParseARN(f.roleARN); ok {
+		arnPartition, arnAccount = part, acct
+	}
+	if part, _, ok := ParseARN(f.mfaSerial); ok && arnPartition == "" {
+		arnPartition = part
 	}
 	switch {
 	case p.Region != "":
@@ -122,35 +126,32 @@ func (c *checker) build(ap *awsconfig.Profile, now time.Time) Profile {
 	switch {
 	case arnAccount != "" && p.Kind == KindRole:
 		p.AccountID = arnAccount
-	case s["sso_account_id"] != "":
-		p.AccountID = s["sso_account_id"]
+	case f.ssoAccountID != "":
+		p.AccountID = f.ssoAccountID
 	case arnAccount != "":
 		p.AccountID = arnAccount
 	default:
-		p.AccountID = s["aws_account_id"]
+		p.AccountID = f.awsAccountID
 	}
 
-	var cw []string
-	p.Color, p.Icon, cw = colorIcon(ap.Name, s)
-	warns = append(warns, cw...)
+	p.Color, p.Icon, warns = colorIconWarn(ap.Name, f.grantedColor, f.grantedIcon, warns)
 	p.Warnings = warns
-	return p
 }
 
 // appendKeyWarnings reports settings the SDK silently ignores or the AWS CLI rejects.
-func appendKeyWarnings(warns []string, kind Kind, s map[string]string) []string {
-	id, secret := s["aws_access_key_id"] != "", s["aws_secret_access_key"] != ""
+func appendKeyWarnings(warns []string, kind Kind, f *fields) []string {
+	id, secret := f.keyID != "", f.secret != ""
 	switch {
 	case id && !secret:
 		warns = append(warns, "aws_access_key_id is set without aws_secret_access_key, so the SDK ignores the key; add the secret or remove the key")
 	case secret && !id:
 		warns = append(warns, "aws_secret_access_key is set without aws_access_key_id, so the SDK ignores it; add the key id or remove the secret")
 	}
-	if s["aws_session_token"] == "" && s["aws_security_token"] != "" && id && secret {
+	if f.sessionToken == "" && f.securityToken != "" && id && secret {
 		warns = append(warns, "aws_security_token is not read by aws-sdk-go-v2; rename it to aws_session_token")
 	}
-	if kind == KindRole && s["role_arn"] != "" && s["source_profile"] == "" && s["credential_source"] == "" &&
-		(hasKeys(s) || hasSSO(s) || s["login_session"] != "" || s["credential_process"] != "") {
+	if kind == KindRole && f.roleARN != "" && f.sourceProfile == "" && f.credSource == "" &&
+		(f.hasKeys() || f.hasSSO() || f.login != "" || f.process != "") {
 		warns = append(warns, "role_arn without source_profile or credential_source: the Go SDK assumes the role with this profile's own credentials, but the AWS CLI rejects the profile; move those credentials to another profile and set source_profile")
 	}
 	return warns
@@ -158,9 +159,9 @@ func appendKeyWarnings(warns []string, kind Kind, s map[string]string) []string 
 
 // fileExpiry reads the expiry of the keys in the file. ok is false when there is none that parses;
 // warnings name the values that do not parse.
-func fileExpiry(ap *awsconfig.Profile) (t time.Time, ok bool, warns []string) {
-	for _, k := range expiryKeys {
-		v := ap.Settings[k]
+func fileExpiry(f *fields, comment string) (t time.Time, ok bool, warns []string) {
+	for i, k := range expiryKeys {
+		v := f.expiry[i]
 		if v == "" {
 			continue
 		}
@@ -173,7 +174,7 @@ func fileExpiry(ap *awsconfig.Profile) (t time.Time, ok bool, warns []string) {
 			t, ok = parsed, true
 		}
 	}
-	if v := ap.ExpiresComment; v != "" {
+	if v := comment; v != "" {
 		parsed, err := awsconfig.ParseTime(v)
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("# Expires %s is not a timestamp this host understands; ignored (write # Expires YYYY-MM-DD HH:MM:SS in UTC)", v))

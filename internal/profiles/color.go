@@ -53,18 +53,23 @@ func ColorIcon(name string, settings map[string]string) (color, icon string) {
 }
 
 func colorIcon(name string, settings map[string]string) (color, icon string, warnings []string) {
+	return colorIconWarn(name, settings["granted_color"], settings["granted_icon"], nil)
+}
+
+// colorIconWarn applies the rules and the overrides, appending a warning per invalid override.
+func colorIconWarn(name, grantedColor, grantedIcon string, warnings []string) (color, icon string, _ []string) {
 	color, icon = DefaultColor, DefaultIcon
 	if r := matchRule(name); r >= 0 {
 		color, icon = colorRules[r].color, colorRules[r].icon
 	}
-	if v := settings["granted_color"]; v != "" {
+	if v := grantedColor; v != "" {
 		if c, ok := validValue(v, validColors); ok {
 			color = c
 		} else {
 			warnings = append(warnings, fmt.Sprintf("granted_color = %s is not a Firefox container colour (%s); ignored", v, strings.Join(validColors, ", ")))
 		}
 	}
-	if v := settings["granted_icon"]; v != "" {
+	if v := grantedIcon; v != "" {
 		if i, ok := validValue(v, validIcons); ok {
 			icon = i
 		} else {
@@ -84,28 +89,44 @@ func validValue(v string, valid []string) (string, bool) {
 	return "", false
 }
 
+// ruleStart marks the first letters (either case) of the words in colorRules: a cheap filter.
+var ruleStart = func() (t [256]bool) {
+	for _, r := range colorRules {
+		for _, w := range r.words {
+			t[w[0]] = true
+			t[w[0]-'a'+'A'] = true
+		}
+	}
+	return t
+}()
+
 // matchRule returns the index of the first rule that one of the name's words matches, or -1.
 func matchRule(name string) int {
 	best := -1
-	eachWord(name, func(w string) bool {
-		if len(w) < 2 || len(w) > len("development") {
-			return true
+	for i := 0; i < len(name); {
+		start, end, next := nextWord(name, i)
+		i = next
+		w := name[start:end]
+		if len(w) < 2 || len(w) > len("development") || !ruleStart[w[0]] {
+			continue
 		}
 		limit := len(colorRules)
 		if best >= 0 {
 			limit = best
 		}
 	rules:
-		for i := 0; i < limit; i++ {
-			for _, rw := range colorRules[i].words {
+		for r := 0; r < limit; r++ {
+			for _, rw := range colorRules[r].words {
 				if len(rw) == len(w) && strings.EqualFold(rw, w) {
-					best = i
+					best = r
 					break rules
 				}
 			}
 		}
-		return best != 0 // rule 0 cannot be beaten
-	})
+		if best == 0 { // rule 0 cannot be beaten
+			break
+		}
+	}
 	return best
 }
 
@@ -117,69 +138,84 @@ const (
 	classDigit
 )
 
-func classOf(r rune) int {
+// classOf returns the class of the rune at s[i] and its size in bytes.
+func classOf(s string, i int) (int, int) {
+	c := s[i]
 	switch {
-	case r >= 'a' && r <= 'z':
-		return classLower
-	case r >= 'A' && r <= 'Z':
-		return classUpper
-	case r >= '0' && r <= '9':
-		return classDigit
-	case r < utf8.RuneSelf:
-		return classSep
+	case c >= 'a' && c <= 'z':
+		return classLower, 1
+	case c >= 'A' && c <= 'Z':
+		return classUpper, 1
+	case c >= '0' && c <= '9':
+		return classDigit, 1
+	case c < utf8.RuneSelf:
+		return classSep, 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	switch {
 	case unicode.IsUpper(r):
-		return classUpper
+		return classUpper, size
 	case unicode.IsLetter(r):
-		return classLower
+		return classLower, size
 	case unicode.IsDigit(r):
-		return classDigit
+		return classDigit, size
 	}
-	return classSep
+	return classSep, size
 }
 
-// eachWord calls f with each word of s (see ColorIcon) until f returns false. It does not allocate.
-func eachWord(s string, f func(string) bool) {
-	start := -1 // start of the current word, -1 when between words
-	prev := classSep
-	for i, r := range s {
-		cl := classOf(r)
-		if start >= 0 {
-			split := false
+// nextWord finds the first word of s at or after byte i: s[start:end] (empty when there is none)
+// and the index to continue from. Words are split on anything that is not a letter or digit, on
+// letter/digit boundaries and on case changes: "myProdAccount" → my Prod Account, "APIProd" →
+// API Prod, "dev01" → dev 01.
+func nextWord(s string, i int) (start, end, next int) {
+	cl, size := classSep, 0
+	for i < len(s) {
+		if cl, size = classOf(s, i); cl != classSep {
+			break
+		}
+		i += size
+	}
+	if i >= len(s) {
+		return len(s), len(s), len(s)
+	}
+	start = i
+	first := cl
+	i += size
+	uppers := 1 // length in runes of a leading run of capitals
+	lastUpper := start
+	for i < len(s) {
+		c, sz := classOf(s, i)
+		switch first {
+		case classDigit, classLower:
+			if c != first {
+				return start, i, i
+			}
+		case classUpper:
 			switch {
-			case cl == classSep:
-				split = true
-			case (cl == classDigit) != (prev == classDigit):
-				split = true
-			case prev == classLower && cl == classUpper: // myProd: my|Prod
-				split = true
-			case prev == classUpper && cl == classLower:
-				// APIProd: the last capital of a run starts the next word (API|Prod).
-				if j := lastRuneStart(s, i); j > start {
-					if !f(s[start:j]) {
-						return
-					}
-					start = j
-				}
-			}
-			if split {
-				if !f(s[start:i]) {
-					return
-				}
-				start = -1
+			case c == classUpper && uppers > 0:
+				uppers++
+				lastUpper = i
+			case c == classLower && uppers > 1:
+				// APIProd: the last capital starts the next word.
+				return start, lastUpper, lastUpper
+			case c == classLower:
+				uppers = 0 // "Prod": a capitalised word, lower case follows
+			default:
+				return start, i, i
 			}
 		}
-		if start < 0 && cl != classSep {
-			start = i
-		}
-		prev = cl
+		i += sz
 	}
-	if start >= 0 {
-		f(s[start:])
-	}
+	return start, i, i
 }
 
-// lastRuneStart returns the byte index where the rune before index i starts.
-func lastRuneStart(s string, i int) int {
-	_, size := utf8.DecodeLastRuneInString(s[:i])
-	return i - size
+// eachWord calls f with each word of s (see nextWord) until f returns false.
+func eachWord(s string, f func(string) bool) {
+	for i := 0; i < len(s); {
+		start, end, next := nextWord(s, i)
+		i = next
+		if end > start && !f(s[start:end]) {
+			return
+		}
+	}
 }

@@ -62,7 +62,7 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 
 		r, seen := cache[key]
 		if !seen {
-			r.tok, r.err = awsconfig.ReadSSOToken(cacheDir, p.SSOSession, p.SSOStartURL)
+			r.tok, r.err = readSSOToken(cacheDir, p.SSOSession, p.SSOStartURL)
 			cache[key] = r
 		}
 
@@ -71,8 +71,8 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 			if c == nil {
 				c = newChecker(cfg)
 			}
-			if ap := c.byName[p.Name]; ap != nil {
-				configOK = c.problem(ap) == ""
+			if c.lookup(p.Name) != nil {
+				configOK = c.problem(p.Name, nil) == ""
 			}
 		}
 
@@ -97,6 +97,9 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 		}
 	}
 }
+
+// readSSOToken is awsconfig.ReadSSOToken; tests count the calls.
+var readSSOToken = awsconfig.ReadSSOToken
 
 // tokenWarningPrefix starts every warning EnrichSSO adds, so a second call replaces them.
 const tokenWarningPrefix = "SSO token: "

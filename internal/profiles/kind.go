@@ -22,16 +22,20 @@ func KindOf(p *awsconfig.Profile) Kind {
 	if p == nil {
 		return KindConfigOnly
 	}
-	s := p.Settings
-	if s["source_profile"] != "" {
+	f := readFields(p.Settings)
+	return f.kind()
+}
+
+func (f *fields) kind() Kind {
+	if f.sourceProfile != "" {
 		return KindRole
 	}
-	base := BaseKind(p)
+	base := f.baseKind()
 	switch base {
 	case KindWebIdentity, KindRole:
 		return base
 	}
-	if s["role_arn"] != "" {
+	if f.roleARN != "" {
 		return KindRole
 	}
 	return base
@@ -47,37 +51,27 @@ func BaseKind(p *awsconfig.Profile) Kind {
 	if p == nil {
 		return KindConfigOnly
 	}
-	s := p.Settings
+	f := readFields(p.Settings)
+	return f.baseKind()
+}
+
+func (f *fields) baseKind() Kind {
 	switch {
-	case hasKeys(s):
-		if s["aws_session_token"] != "" {
+	case f.hasKeys():
+		if f.sessionToken != "" {
 			return KindSession
 		}
 		return KindStatic
-	case s["credential_source"] != "":
+	case f.credSource != "":
 		return KindRole
-	case s["web_identity_token_file"] != "":
+	case f.webIDFile != "":
 		return KindWebIdentity
-	case hasSSO(s):
+	case f.hasSSO():
 		return KindSSO
-	case s["login_session"] != "":
+	case f.login != "":
 		return KindLogin
-	case s["credential_process"] != "":
+	case f.process != "":
 		return KindProcess
 	}
 	return KindConfigOnly
-}
-
-// hasKeys mirrors aws.Credentials.HasKeys: both the key id and the secret are needed.
-func hasKeys(s map[string]string) bool {
-	return s["aws_access_key_id"] != "" && s["aws_secret_access_key"] != ""
-}
-
-// hasSSO mirrors SharedConfig.hasSSOConfiguration: sso_session, or any legacy SSO key.
-func hasSSO(s map[string]string) bool {
-	return s["sso_session"] != "" || hasLegacySSO(s)
-}
-
-func hasLegacySSO(s map[string]string) bool {
-	return s["sso_region"] != "" || s["sso_account_id"] != "" || s["sso_start_url"] != "" || s["sso_role_name"] != ""
 }

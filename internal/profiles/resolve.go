@@ -11,31 +11,47 @@ import (
 // checker decides whether aws-sdk-go-v2 could resolve credentials for a profile without
 // instance metadata, mirroring the SDK's two phases: loading the profile and its source_profile
 // chain (SharedConfig.setFromIniSections) and picking a provider (resolveCredsFromProfile).
+// A checker is not safe for concurrent use: it reuses its buffers from one profile to the next.
 type checker struct {
-	byName   map[string]*awsconfig.Profile
+	profiles []*awsconfig.Profile
 	sessions map[string]*awsconfig.SSOSession
+	byName   map[string]*awsconfig.Profile // built on first use
+	links    []link                        // the chain being checked
+	path     []string                      // names on the chain, for loop messages
 }
 
 func newChecker(cfg *awsconfig.Config) *checker {
-	c := &checker{byName: make(map[string]*awsconfig.Profile, len(cfg.Profiles)), sessions: cfg.SSOSessions}
-	for _, p := range cfg.Profiles {
-		if p != nil {
+	return &checker{profiles: cfg.Profiles, sessions: cfg.SSOSessions}
+}
+
+// lookup finds a profile by name (the first one, as awsconfig.Config.Profile does).
+func (c *checker) lookup(name string) *awsconfig.Profile {
+	if c.byName == nil {
+		c.byName = make(map[string]*awsconfig.Profile, len(c.profiles))
+		for _, p := range c.profiles {
+			if p == nil {
+				continue
+			}
 			if _, dup := c.byName[p.Name]; !dup {
 				c.byName[p.Name] = p
 			}
 		}
 	}
-	return c
+	return c.byName[name]
 }
+
+// maxChain bounds a source_profile chain. The SDK's own clearing rule already ends every chain
+// (a profile met twice loses its source_profile); this is a second guard.
+const maxChain = 64
 
 // link is one profile of a source_profile chain after the SDK's clearing rules.
 type link struct {
-	p                              *awsconfig.Profile
+	f                              fields
 	roleARN, source                string
 	credSource, process, webIDFile string
 	keys, legacySSO                bool
-	ssoSession, login              string
-	src                            *link
+	ssoSession                     string
+	src                            int // index in checker.links of the source, or -1
 }
 
 // hasCredentials mirrors SharedConfig.hasCredentials (login_session does not count there).
@@ -44,99 +60,101 @@ func (l *link) hasCredentials() bool {
 		l.ssoSession != "" || l.legacySSO || l.keys
 }
 
-// problem returns "" when the SDK could resolve credentials for p, else a warning that says why
-// and what to do. Config-only profiles get a short explanation too.
-func (c *checker) problem(p *awsconfig.Profile) string {
-	l, prob := c.load(p.Name, p, nil, true)
+// problem returns "" when the SDK could resolve credentials for the named profile, whose
+// settings are f (nil: look the profile up), else a warning that says why and what to do.
+// Config-only profiles get a short explanation too.
+func (c *checker) problem(name string, f *fields) string {
+	c.links, c.path = c.links[:0], c.path[:0]
+	i, prob := c.load(name, f, true)
 	if prob != "" {
 		return prob
 	}
-	return c.resolve(l)
+	return c.resolve(i)
 }
 
-// load mirrors setFromIniSections. path holds the profiles already visited in this chain.
-func (c *checker) load(name string, p *awsconfig.Profile, path []string, top bool) (*link, string) {
-	if p == nil {
-		p = c.byName[name]
+// load mirrors setFromIniSections and appends the chain to c.links; it returns the index of
+// name's link (-1 when the profile does not exist).
+func (c *checker) load(name string, f *fields, top bool) (int, string) {
+	if f == nil {
+		p := c.lookup(name)
+		if p == nil {
+			return -1, fmt.Sprintf("source_profile %q names a profile that is not in the config or credentials file; fix the name or add that profile", name)
+		}
+		c.links = append(c.links, link{f: readFields(p.Settings)})
+	} else {
+		c.links = append(c.links, link{f: *f})
 	}
-	if p == nil {
-		return nil, fmt.Sprintf("source_profile %q names a profile that is not in the config or credentials file; fix the name or add that profile", name)
-	}
-	s := p.Settings
-	l := &link{
-		p:          p,
-		roleARN:    s["role_arn"],
-		source:     s["source_profile"],
-		credSource: s["credential_source"],
-		process:    s["credential_process"],
-		webIDFile:  s["web_identity_token_file"],
-		keys:       hasKeys(s),
-		legacySSO:  hasLegacySSO(s),
-		ssoSession: strings.TrimSpace(s["sso_session"]),
-		login:      s["login_session"],
-	}
-	revisit := slices.Contains(path, name)
-	if revisit {
+	i := len(c.links) - 1
+	l := &c.links[i]
+	f = &l.f
+	l.roleARN, l.source, l.credSource, l.process, l.webIDFile = f.roleARN, f.sourceProfile, f.credSource, f.process, f.webIDFile
+	l.keys, l.legacySSO, l.ssoSession, l.src = f.hasKeys(), f.hasLegacySSO(), strings.TrimSpace(f.ssoSession), -1
+
+	if slices.Contains(c.path, name) {
 		// The SDK clears the assume-role options of a profile met a second time in a chain:
 		// only its own credentials count (this is how source_profile = itself works).
 		l.roleARN, l.source = "", ""
 	} else if l.roleARN == "" {
-		for _, k := range [...]string{"source_profile", "credential_source", "web_identity_token_file"} {
-			if s[k] != "" {
-				return l, fmt.Sprintf("%s is set but role_arn is missing, so the SDK refuses the profile; add role_arn = arn:aws:iam::ACCOUNT:role/NAME or remove %s", k, k)
+		for _, kv := range [...][2]string{{"source_profile", f.sourceProfile}, {"credential_source", f.credSource}, {"web_identity_token_file", f.webIDFile}} {
+			if k := kv[0]; kv[1] != "" {
+				return i, fmt.Sprintf("%s is set but role_arn is missing, so the SDK refuses the profile; add role_arn = arn:aws:iam::ACCOUNT:role/NAME or remove %s", k, k)
 			}
 		}
 	}
 	if !top && l.keys {
-		return l, ""
+		return i, ""
 	}
-	path = append(path, name)
+	if len(c.path) >= maxChain {
+		return i, fmt.Sprintf("source_profile chain %s → … is longer than %d profiles; shorten it", strings.Join(c.path[:3], " → "), maxChain)
+	}
+	c.path = append(c.path, name)
 
-	var set []string
-	for _, k := range [...]string{"source_profile", "credential_source", "credential_process", "web_identity_token_file"} {
-		if k == "source_profile" && l.source == "" {
-			continue
+	if n := b2i(l.source != "") + b2i(f.credSource != "") + b2i(f.process != "") + b2i(f.webIDFile != ""); n > 1 {
+		var set []string
+		for _, kv := range [...][2]string{{"source_profile", l.source}, {"credential_source", f.credSource}, {"credential_process", f.process}, {"web_identity_token_file", f.webIDFile}} {
+			if kv[1] != "" {
+				set = append(set, kv[0])
+			}
 		}
-		if s[k] != "" {
-			set = append(set, k)
-		}
-	}
-	if len(set) > 1 {
-		return l, fmt.Sprintf("%s are all set, but the SDK allows only one of source_profile, credential_source, credential_process and web_identity_token_file per profile; keep one", strings.Join(set, " and "))
+		return i, fmt.Sprintf("%s are all set, but the SDK allows only one of source_profile, credential_source, credential_process and web_identity_token_file per profile; keep one", strings.Join(set, " and "))
 	}
 
-	if l.source != "" {
+	if source := l.source; source != "" {
 		// A linked profile ignores its own credential options: the source provides them.
 		l.credSource, l.process, l.webIDFile, l.keys, l.legacySSO = "", "", "", false, false
-		src, prob := c.load(l.source, nil, path, false)
+		depth := len(c.path)
+		src, prob := c.load(source, nil, false)
+		l = &c.links[i] // c.links may have grown
+		c.path = c.path[:depth]
 		if prob != "" {
-			if src == nil { // the source itself is missing: prob already names it
-				return l, prob
+			if src < 0 { // the source itself is missing: prob already names it
+				return i, prob
 			}
-			return l, fmt.Sprintf("source profile %q: %s", l.source, prob)
+			return i, fmt.Sprintf("source profile %q: %s", source, prob)
 		}
-		if !src.hasCredentials() {
-			if slices.Contains(path, l.source) {
-				return l, fmt.Sprintf("source_profile chain %s → %s loops back to %q, which has no credentials of its own; end the chain at a profile with keys, SSO, credential_process or credential_source",
-					strings.Join(path, " → "), l.source, l.source)
+		if !c.links[src].hasCredentials() {
+			if slices.Contains(c.path, source) {
+				return i, fmt.Sprintf("source_profile chain %s → %s loops back to %q, which has no credentials of its own; end the chain at a profile with keys, SSO, credential_process or credential_source",
+					strings.Join(c.path, " → "), source, source)
 			}
-			return l, fmt.Sprintf("source profile %q has no credentials (no keys, SSO, credential_process, credential_source or source_profile); point source_profile at a profile that has some", l.source)
+			return i, fmt.Sprintf("source profile %q has no credentials (no keys, SSO, credential_process, credential_source or source_profile); point source_profile at a profile that has some", source)
 		}
 		l.src = src
 	}
 
 	if l.ssoSession != "" && c.sessions[l.ssoSession] == nil {
-		return l, fmt.Sprintf("sso_session %q names an [sso-session %s] section that is not in the config file; add it (aws configure sso-session) or fix the name", l.ssoSession, l.ssoSession)
+		return i, fmt.Sprintf("sso_session %q names an [sso-session %s] section that is not in the config file; add it (aws configure sso-session) or fix the name", l.ssoSession, l.ssoSession)
 	}
-	return l, ""
+	return i, ""
 }
 
 // resolve mirrors resolveCredsFromProfile for a loaded chain, with instance metadata disabled.
-func (c *checker) resolve(l *link) string {
+func (c *checker) resolve(i int) string {
+	l := &c.links[i]
 	switch {
-	case l.src != nil:
+	case l.src >= 0:
 		if prob := c.resolve(l.src); prob != "" {
-			return fmt.Sprintf("source profile %q: %s", l.p.Settings["source_profile"], prob)
+			return fmt.Sprintf("source profile %q: %s", l.f.sourceProfile, prob)
 		}
 	case l.keys:
 	case l.credSource != "":
@@ -153,10 +171,10 @@ func (c *checker) resolve(l *link) string {
 		}
 		return "" // the web identity provider assumes role_arn itself
 	case l.ssoSession != "" || l.legacySSO:
-		if prob := c.ssoProblem(l.p.Settings, l.ssoSession); prob != "" {
+		if prob := c.ssoProblem(&l.f, l.ssoSession); prob != "" {
 			return prob
 		}
-	case l.login != "":
+	case l.f.login != "":
 	case l.process != "":
 	default:
 		if l.roleARN != "" {
@@ -169,31 +187,32 @@ func (c *checker) resolve(l *link) string {
 
 // ssoProblem mirrors SharedConfig.validateSSOConfiguration, and also requires sso_account_id and
 // sso_role_name, without which GetRoleCredentials cannot be called.
-func (c *checker) ssoProblem(s map[string]string, session string) string {
+func (c *checker) ssoProblem(f *fields, session string) string {
 	var missing []string
 	if session != "" {
 		sess := c.sessions[session]
 		if sess == nil {
 			return fmt.Sprintf("sso_session %q names an [sso-session %s] section that is not in the config file; add it (aws configure sso-session) or fix the name", session, session)
 		}
-		for _, k := range [...]string{"sso_start_url", "sso_region"} {
+		for _, kv := range [...][2]string{{"sso_start_url", f.ssoStartURL}, {"sso_region", f.ssoRegion}} {
+			k, pv := kv[0], kv[1]
 			v := sess.Settings[k]
 			if v == "" {
 				missing = append(missing, k+" (in [sso-session "+session+"])")
-			} else if pv := s[k]; pv != "" && pv != v {
+			} else if pv != "" && pv != v {
 				return fmt.Sprintf("%s = %s in the profile differs from %s = %s in [sso-session %s], which the SDK refuses; remove it from the profile", k, pv, k, v, session)
 			}
 		}
 	} else {
-		for _, k := range [...]string{"sso_start_url", "sso_region"} {
-			if s[k] == "" {
-				missing = append(missing, k)
+		for _, kv := range [...][2]string{{"sso_start_url", f.ssoStartURL}, {"sso_region", f.ssoRegion}} {
+			if kv[1] == "" {
+				missing = append(missing, kv[0])
 			}
 		}
 	}
-	for _, k := range [...]string{"sso_account_id", "sso_role_name"} {
-		if s[k] == "" {
-			missing = append(missing, k)
+	for _, kv := range [...][2]string{{"sso_account_id", f.ssoAccountID}, {"sso_role_name", f.ssoRoleName}} {
+		if kv[1] == "" {
+			missing = append(missing, kv[0])
 		}
 	}
 	if len(missing) > 0 {
@@ -207,4 +226,11 @@ func pluralThem(n int) string {
 		return "it"
 	}
 	return "them"
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

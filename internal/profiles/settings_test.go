@@ -1,0 +1,32 @@
+package profiles
+
+import (
+	"maps"
+	"testing"
+)
+
+func TestSafeSettings(t *testing.T) {
+	p := prof("p",
+		"aws_access_key_id=AKIA", "aws_secret_access_key=s", "aws_session_token=t", "aws_security_token=t2",
+		"region=eu-west-1", "role_arn=arn:aws:iam::1:role/r", "sso_registration_scopes=sso:account:access",
+		"web_identity_token_file=/var/run/token", "x_security_token_expires=2025-01-01T00:00:00Z",
+		"my_client_secret=x", "oidc_token=y", "db_password=z", "credential_process=/bin/creds",
+		"sso_start_url=https://x", "granted_color=red",
+	)
+	got := SafeSettings(p)
+	want := map[string]string{
+		"region": "eu-west-1", "role_arn": "arn:aws:iam::1:role/r", "sso_registration_scopes": "sso:account:access",
+		"web_identity_token_file": "/var/run/token", "x_security_token_expires": "2025-01-01T00:00:00Z",
+		"credential_process": "/bin/creds", "sso_start_url": "https://x", "granted_color": "red",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("SafeSettings = %v\nwant %v", got, want)
+	}
+	got["region"] = "changed"
+	if p.Settings["region"] != "eu-west-1" {
+		t.Error("SafeSettings aliases the profile's map")
+	}
+	if SafeSettings(nil) != nil {
+		t.Error("nil profile: want nil")
+	}
+}
