@@ -431,13 +431,28 @@ func build(cfgFile, credFile *parsedFile) *Config {
 			c.Warnings = append(c.Warnings, sec.warnings...)
 			continue
 		}
-		if s, ok := strings.CutPrefix(sec.full, ssoSessionPrefix); ok && c.SSOSessions[s] != nil {
-			// The SDK merges it into the config file's sso-session section.
-			mergeCreds(c.SSOSessions[s].Settings, sec.settings)
-		}
 		p := byName[sec.full]
 		if p == nil {
-			p = &Profile{Name: sec.full, Settings: sec.settings, SubProperties: sec.sub}
+			settings := sec.settings
+			if cfgSec := final[sec.full]; cfgSec != nil {
+				// Same name as a config-file section that is not a profile ([sso-session x],
+				// [services x]): the SDK merges the two, and that merged section is both what
+				// LoadSharedConfigProfile("sso-session x") returns and the SSO session.
+				mergeCreds(cfgSec.settings, sec.settings)
+				settings = make(map[string]string, len(cfgSec.settings))
+				for k, v := range cfgSec.settings {
+					settings[k] = v
+				}
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s:%d: [%s] merged into the config file's section of the same name (line %d)",
+					credFile.name, sec.line, sec.full, cfgSec.line))
+			}
+			p = &Profile{Name: sec.full, Settings: settings, SubProperties: sec.sub}
+			if s, ok := strings.CutPrefix(sec.full, ssoSessionPrefix); ok && c.SSOSessions[s] == nil {
+				// The SDK finds sso-session sections in the merged files, so this one counts.
+				c.SSOSessions[s] = &SSOSession{Name: s, Settings: settings, Line: sec.line}
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s:%d: [%s] belongs in the config file; aws-sdk-go-v2 uses it, "+
+					"the AWS CLI does not", credFile.name, sec.line, sec.full))
+			}
 			c.Profiles = append(c.Profiles, p)
 			byName[sec.full] = p
 		} else {
