@@ -202,7 +202,7 @@ func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 		config.WithSharedConfigProfile(a.top.name),
 		config.WithRegion(a.region),
 		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
-		config.WithHTTPClient(s.client),
+		config.WithHTTPClient(s.sdkClient),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = 2
@@ -211,7 +211,7 @@ func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 		}),
 		config.WithLogger(logging.Nop{}),
 		config.WithClientLogMode(0),
-		config.WithAPIOptions([]func(*middleware.Stack) error{a.recordCall}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{a.countAttempts}),
 		config.WithAssumeRoleCredentialOptions(a.assumeRoleOptions),
 		config.WithProcessCredentialOptions(func(o *processcreds.Options) { o.Timeout = s.env.Timeout }),
 	}
@@ -231,15 +231,21 @@ func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 		return aws.Config{}, newErr(CodeInvalidConfig, err,
 			"the AWS SDK cannot use profile %q; run `aws configure list --profile %s` to check it", s.profile, shellQuote(s.profile))
 	}
+	if cfg.HTTPClient != nil {
+		s.fedClient = cfg.HTTPClient
+	}
 	return cfg, nil
 }
 
-// recordCall notes every SDK operation ("sts:AssumeRole") in Result.Calls.
-func (a *awsCall) recordCall(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("consoleRecordCall",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+// countAttempts counts every HTTP attempt of every SDK operation (retries included) for
+// Result.Requests and names it in Result.Calls ("sts:AssumeRole"). It sits at the end of the
+// finalize step, after retries and signing, so a source's calls (made while signing) come first.
+func (a *awsCall) countAttempts(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("consoleCountAttempts",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			a.s.requests.Add(1)
 			a.s.addCall(strings.ToLower(awsmiddleware.GetServiceID(ctx)) + ":" + awsmiddleware.GetOperationName(ctx))
-			return next.HandleInitialize(ctx, in)
+			return next.HandleFinalize(ctx, in)
 		}), middleware.After)
 }
 

@@ -113,7 +113,7 @@ type Result struct {
 	// SessionDuration sent to getSigninToken (0: omitted, as the kind requires).
 	SessionDuration time.Duration
 	// Calls names the AWS calls made, in order ("sts:AssumeRole", "sso:GetRoleCredentials",
-	// "signin:getSigninToken" ...), and Requests counts the HTTP requests (retries included).
+	// "signin:getSigninToken" ...), one entry per HTTP request (retries included); Requests counts them.
 	Calls    []string
 	Requests int
 	// Warnings explain what was adjusted or ignored ("session limited to 1 h: role chaining").

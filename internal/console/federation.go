@@ -39,7 +39,8 @@ func (s *signer) signinToken(ctx context.Context, p *Partition, region string, c
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	s.addCall("signin:getSigninToken")
-	resp, err := s.client.Do(req)
+	s.requests.Add(1)
+	resp, err := s.fedClient.Do(req)
 	if err != nil {
 		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
 			return "", e

@@ -13,6 +13,9 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
 )
 
 // signer holds the state of one SignIn.
@@ -20,8 +23,11 @@ type signer struct {
 	env     Env
 	opt     Options
 	now     time.Time
-	client  *http.Client
-	counter *countingTransport
+	// sdkClient is handed to the SDK; fedClient does the getSigninToken POST: the client the SDK
+	// ended up with (so AWS_CA_BUNDLE applies to it too), else sdkClient.
+	sdkClient config.HTTPClient
+	fedClient aws.HTTPClient
+	requests  atomic.Int64
 
 	profile  string // the requested profile (for messages)
 	ssoLogin string // the `aws sso login ...` command for the chain's SSO link, if any
@@ -41,21 +47,22 @@ func newSigner(env Env, opt Options) *signer {
 		env.Timeout = DefaultTimeout
 	}
 	s := &signer{env: env, opt: opt, now: env.Now()}
-	base := env.HTTPClient
-	if base == nil {
-		base = &http.Client{}
+	if env.HTTPClient != nil {
+		c := *env.HTTPClient
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c.Transport = &noIMDSTransport{next: next}
+		if c.Timeout <= 0 || c.Timeout > env.Timeout {
+			c.Timeout = env.Timeout
+		}
+		s.sdkClient, s.fedClient = &c, &c
+	} else {
+		// The SDK's own buildable client, so that AWS_CA_BUNDLE works as the SDK documents.
+		c := awshttp.NewBuildableClient().WithTimeout(env.Timeout).WithTransportOptions(refuseIMDSDial)
+		s.sdkClient, s.fedClient = c, c
 	}
-	c := *base
-	next := c.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	s.counter = &countingTransport{next: next}
-	c.Transport = s.counter
-	if c.Timeout <= 0 || c.Timeout > env.Timeout {
-		c.Timeout = env.Timeout
-	}
-	s.client = &c
 	return s
 }
 
@@ -170,7 +177,7 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 		Destination:     dest,
 		SessionDuration: cr.sessionDuration,
 		Calls:           s.calls,
-		Requests:        int(s.counter.n.Load()),
+		Requests:        int(s.requests.Load()),
 		Warnings:        s.warnings,
 	}, nil
 }
@@ -332,20 +339,31 @@ func clampDuration(d, lo, hi time.Duration) time.Duration {
 	return d
 }
 
-// countingTransport counts requests and refuses instance-metadata addresses outright.
-type countingTransport struct {
-	next http.RoundTripper
-	n    atomic.Int64
-}
+// noIMDSTransport refuses instance-metadata addresses outright (belt and braces: the SDK's
+// IMDS client is disabled too).
+type noIMDSTransport struct{ next http.RoundTripper }
 
 var errIMDS = errors.New("refusing to call the instance metadata service")
 
-func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t *noIMDSTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if isIMDSHost(r.URL.Hostname()) {
 		return nil, errIMDS
 	}
-	t.n.Add(1)
 	return t.next.RoundTrip(r)
+}
+
+// refuseIMDSDial makes a transport refuse to dial the instance-metadata addresses.
+func refuseIMDSDial(tr *http.Transport) {
+	dial := tr.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 5 * time.Second}).DialContext
+	}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if host, _, err := net.SplitHostPort(addr); err == nil && isIMDSHost(host) {
+			return nil, errIMDS
+		}
+		return dial(ctx, network, addr)
+	}
 }
 
 func isIMDSHost(h string) bool {

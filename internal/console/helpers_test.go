@@ -1,0 +1,178 @@
+package console
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+)
+
+// Canary secrets: they must never appear in an error, a log line or Result.String.
+const (
+	canaryKeyID     = "AKIACANARYKEY0000001"
+	canarySecret    = "CanarySecretKeyDoNotLeak0000000000000001"
+	canarySessKeyID = "ASIACANARYSESSION001"
+	canarySessSec   = "CanarySessionSecretDoNotLeak000000000001"
+	canarySessTok   = "CanarySessionTokenDoNotLeak//0000000000000000000001"
+	canarySSOToken  = "CanarySSOAccessTokenDoNotLeak0000000000001"
+	canaryEnvKeyID  = "AKIACANARYENVKEY0001"
+	canaryEnvSecret = "CanaryEnvSecretDoNotLeak00000000000000001"
+)
+
+// secretsForLeakCheck are every canary and every prefix of a secret the fake hands out.
+var secretsForLeakCheck = []string{
+	canaryKeyID, canarySecret, canarySessKeyID, canarySessSec, canarySessTok, canarySSOToken, canaryEnvKeyID, canaryEnvSecret,
+	"ASIAFAKE", "fakeSecretAccessKey", "FakeSessionToken", "FakeSigninToken", "SigninToken=",
+}
+
+// world is one test's AWS home and fake AWS.
+type world struct {
+	t    *testing.T
+	home string
+	aws  *fakeaws.Server
+	env  Env
+	cfg  *awsconfig.Config
+}
+
+// newWorld writes the config and credentials files into a fresh HOME, starts the fake and
+// points the SDK at it.
+func newWorld(t *testing.T, config, credentials string) *world {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE",
+		"AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		t.Setenv(k, "")
+	}
+	dir := filepath.Join(home, ".aws")
+	paths := awsconfig.Paths{
+		ConfigFile:      filepath.Join(dir, "config"),
+		CredentialsFile: filepath.Join(dir, "credentials"),
+		SSOCacheDir:     filepath.Join(dir, "sso", "cache"),
+	}
+	must(t, os.MkdirAll(paths.SSOCacheDir, 0o700))
+	must(t, os.WriteFile(paths.ConfigFile, []byte(config), 0o600))
+	must(t, os.WriteFile(paths.CredentialsFile, []byte(credentials), 0o600))
+	fake := fakeaws.Start(t)
+	fake.Setenv(t)
+	w := &world{t: t, home: home, aws: fake, env: Env{
+		Paths:          paths,
+		SigninEndpoint: fake.FederationURL(),
+		Timeout:        5 * time.Second,
+	}}
+	w.cfg = loadConfig(t, paths)
+	return w
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ssoToken writes an SSO cache entry for key (an sso-session name or a start URL).
+func (w *world) ssoToken(key, token string, expires time.Time, refreshable bool) {
+	w.t.Helper()
+	sum := sha1.Sum([]byte(key))
+	extra := ""
+	if refreshable {
+		extra = `,"refreshToken":"r","clientId":"c","clientSecret":"s","registrationExpiresAt":"2099-01-01T00:00:00Z"`
+	}
+	body := `{"accessToken":"` + token + `","expiresAt":"` + expires.UTC().Format(time.RFC3339) + `","region":"us-east-1","startUrl":"https://corp.awsapps.com/start"` + extra + `}`
+	must(w.t, os.WriteFile(filepath.Join(w.env.Paths.SSOCacheDir, hex.EncodeToString(sum[:])+".json"), []byte(body), 0o600))
+}
+
+func (w *world) signIn(profile string, opt Options) (*Result, error) {
+	return SignIn(context.Background(), w.env, w.cfg, profile, opt)
+}
+
+// loadConfig uses awsconfig.Load, or a minimal parser while Load is not implemented.
+func loadConfig(t *testing.T, p awsconfig.Paths) *awsconfig.Config {
+	t.Helper()
+	cfg, err := awsconfig.Load(p)
+	if err == nil {
+		return cfg
+	}
+	if !errors.Is(err, awsconfig.ErrNotImplemented) {
+		t.Fatalf("awsconfig.Load: %v", err)
+	}
+	cfg = &awsconfig.Config{SSOSessions: map[string]*awsconfig.SSOSession{}}
+	byName := map[string]*awsconfig.Profile{}
+	get := func(name string) *awsconfig.Profile {
+		if pr := byName[name]; pr != nil {
+			return pr
+		}
+		pr := &awsconfig.Profile{Name: name, Settings: map[string]string{}}
+		byName[name] = pr
+		cfg.Profiles = append(cfg.Profiles, pr)
+		return pr
+	}
+	for _, f := range []struct {
+		path  string
+		creds bool
+	}{{p.ConfigFile, false}, {p.CredentialsFile, true}} {
+		data, err := os.ReadFile(f.path)
+		must(t, err)
+		var settings map[string]string
+		sc := bufio.NewScanner(strings.NewReader(string(data)))
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			switch {
+			case line == "" || line[0] == '#' || line[0] == ';':
+			case line[0] == '[':
+				sec := strings.TrimSpace(strings.Trim(line, "[]"))
+				settings = nil
+				switch {
+				case f.creds:
+					settings = get(sec).Settings
+				case sec == "default":
+					settings = get("default").Settings
+				case strings.HasPrefix(sec, "profile "):
+					settings = get(strings.TrimSpace(strings.TrimPrefix(sec, "profile "))).Settings
+				case strings.HasPrefix(sec, "sso-session "):
+					n := strings.TrimSpace(strings.TrimPrefix(sec, "sso-session "))
+					ss := &awsconfig.SSOSession{Name: n, Settings: map[string]string{}}
+					cfg.SSOSessions[n] = ss
+					settings = ss.Settings
+				}
+			default:
+				k, v, ok := strings.Cut(line, "=")
+				if ok && settings != nil {
+					settings[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+				}
+			}
+		}
+	}
+	return cfg
+}
+
+// assertNoSecrets fails when s contains any canary or fake-issued secret.
+func assertNoSecrets(t *testing.T, what, s string) {
+	t.Helper()
+	for _, c := range secretsForLeakCheck {
+		if strings.Contains(s, c) {
+			t.Errorf("%s leaks a secret (%s…): %s", what, c[:8], s)
+		}
+	}
+}
+
+func errorsUnwrap(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Err
+	}
+	return nil
+}
