@@ -20,9 +20,9 @@ import (
 
 // signer holds the state of one SignIn.
 type signer struct {
-	env     Env
-	opt     Options
-	now     time.Time
+	env Env
+	opt Options
+	now time.Time
 	// sdkClient is handed to the SDK; fedClient does the getSigninToken POST: the client the SDK
 	// ended up with (so AWS_CA_BUNDLE applies to it too), else sdkClient.
 	sdkClient config.HTTPClient
