@@ -151,12 +151,17 @@ type chunk struct {
 
 func parseFiles(files []*parsedFile) error {
 	var chunks []*chunk
-	for _, f := range files {
-		sc, err := scan(f.name, f.data, f.creds)
-		if err != nil {
-			return err
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() { f.scan, errs[i] = scan(f.name, f.data, f.creds) })
+	}
+	wg.Wait()
+	for i, f := range files {
+		if errs[i] != nil {
+			return errs[i]
 		}
-		f.scan = sc
+		sc := f.scan
 		f.sections = make([]*ini.Section, len(sc.headers))
 		n := 1
 		if len(f.data) >= chunkMin && len(sc.headers) > 1 {
@@ -176,7 +181,6 @@ func parseFiles(files []*parsedFile) error {
 	if len(chunks) == 1 {
 		chunks[0].parse()
 	} else {
-		var wg sync.WaitGroup
 		for _, c := range chunks {
 			wg.Go(c.parse)
 		}
@@ -387,9 +391,12 @@ func build(cfgFile, credFile *parsedFile) *Config {
 	c.Warnings = append(c.Warnings, cfgFile.scan.warnings...)
 	c.Warnings = append(c.Warnings, credFile.scan.warnings...)
 
+	var credOrder []*section
+	done := make(chan struct{})
+	go func() { credOrder, _ = credFile.mergedSections(); close(done) }()
 	cfgOrder, cfgByName := cfgFile.mergedSections()
 	final, profileOf := cfgFile.configSections(cfgOrder, cfgByName, warn)
-	credOrder, _ := credFile.mergedSections()
+	<-done
 
 	c.Profiles = make([]*Profile, 0, len(profileOf)+len(credOrder))
 	byName := make(map[string]*Profile, cap(c.Profiles))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // This file is the pre-pass that runs before gopkg.in/ini.v1. ini.v1 does the bulk of the parsing
@@ -230,7 +231,11 @@ func (s *scanner) warnf(line int, format string, args ...any) {
 
 // scan runs the pre-pass over data (BOM already removed).
 func scan(name string, data []byte, creds bool) (*scanned, error) {
-	s := &scanner{name: name, creds: creds, data: string(data), csection: -1, ckeySpecial: -1}
+	s := &scanner{name: name, creds: creds, csection: -1, ckeySpecial: -1}
+	if len(data) > 0 {
+		// data is never modified after reading; avoid copying the whole file.
+		s.data = unsafe.String(&data[0], len(data))
+	}
 	text := s.data
 	lineNo := 0
 	for off := 0; off < len(text); {
@@ -260,6 +265,29 @@ func scan(name string, data []byte, creds bool) (*scanned, error) {
 
 func (s *scanner) line(n, start, end int) error {
 	line := s.data[start:end]
+	// Fast path for the common line: "key = value" at the start of the line, inside a section,
+	// with no quote or comment character. The SDK's comment trimming and unquoting are no-ops
+	// there, and ini.v1 reads it the same way.
+	if s.csection >= 0 && line != "" && line[0] < utf8.RuneSelf && line[0] != '[' && !unicode.IsSpace(rune(line[0])) {
+		delim := -1
+		plain := true
+		for i := 0; i < len(line); i++ {
+			c := line[i]
+			if specialByte[c] {
+				plain = false
+				break
+			}
+			if delim < 0 && (c == '=' || c == ':') {
+				delim = i
+			}
+		}
+		if plain && delim >= 0 {
+			if s.contentLine == 0 {
+				s.contentLine = n
+			}
+			return s.property(n, start, end, strings.ToLower(strings.TrimSpace(line[:delim])), "", false)
+		}
+	}
 	if strings.TrimSpace(line) == "" {
 		return nil
 	}
@@ -364,6 +392,11 @@ func (s *scanner) property(n, start, end int, key, val string, promoted bool) er
 	}
 	s.keys = append(s.keys, keyLine{key, n})
 	if !iniKeyOK(key) {
+		if promoted {
+			_, val, _ = sdkPromoted(s.data[start:end])
+		} else {
+			_, val, _ = sdkProperty(s.data[start:end])
+		}
 		if key == "" {
 			s.secWarnf(n, "empty key ignored")
 		} else {
