@@ -11,7 +11,7 @@ PKGS    := ./...
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aws-profile-bridge
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aws-profile-bridge
 
 # The whole suite: formatting, vet on every OS we ship, unit, fuzz-seed, binary end-to-end tests.
 test: fmt-check vet cross unit

@@ -52,7 +52,7 @@ mkdir -p "$bindir" "$mandir"
 commit=$(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 version=${VERSION:-0.1.0-dev}
 tmp="$bin.tmp.$$"
-(cd "$here" && go build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit" -o "$tmp" ./cmd/aws-profile-bridge)
+(cd "$here" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit" -o "$tmp" ./cmd/aws-profile-bridge)
 chmod 0755 "$tmp"
 mv -f "$tmp" "$bin"
 

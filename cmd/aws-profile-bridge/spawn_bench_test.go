@@ -24,7 +24,9 @@ import (
 func BenchmarkSpawnGetProfiles(b *testing.B) {
 	bin := hostBinary(b)
 	floor := filepath.Join(b.TempDir(), "floorhost")
-	if out, err := exec.Command("go", "build", "-o", floor, "./testdata/floorhost").CombinedOutput(); err != nil {
+	fb := exec.Command("go", "build", "-o", floor, "./testdata/floorhost")
+	fb.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := fb.CombinedOutput(); err != nil {
 		b.Fatalf("build floor host: %v\n%s", err, out)
 	}
 	b.Run("floor", func(b *testing.B) { benchSpawn(b, floor, nil, nil) })
