@@ -33,6 +33,7 @@ type awsCall struct {
 	ssoFile string // the SSO token cache file (when the chain ends in SSO)
 
 	roleDuration time.Duration // DurationSeconds for the top role's AssumeRole
+	opCtx        context.Context
 }
 
 // consoleCreds are credentials the federation endpoint accepts, and what the session will be.
@@ -211,7 +212,7 @@ func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 		}),
 		config.WithLogger(logging.Nop{}),
 		config.WithClientLogMode(0),
-		config.WithAPIOptions([]func(*middleware.Stack) error{a.countAttempts}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{a.bindContext, a.countAttempts}),
 		config.WithAssumeRoleCredentialOptions(a.assumeRoleOptions),
 		config.WithProcessCredentialOptions(func(o *processcreds.Options) { o.Timeout = s.env.Timeout }),
 	}
@@ -235,6 +236,23 @@ func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 		s.fedClient = cfg.HTTPClient
 	}
 	return cfg, nil
+}
+
+// bindContext ties every SDK operation to SignIn's own context. The SDK's credentials cache runs
+// providers under a context whose cancellation it suppresses, so without this a source's
+// GetRoleCredentials or AssumeRole would go on after SignIn gave up (until the HTTP timeout).
+func (a *awsCall) bindContext(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("consoleBindContext",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if a.opCtx == nil {
+				return next.HandleInitialize(ctx, in)
+			}
+			ctx, cancel := context.WithCancelCause(ctx)
+			defer cancel(nil)
+			stop := context.AfterFunc(a.opCtx, func() { cancel(context.Cause(a.opCtx)) })
+			defer stop()
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
 }
 
 // countAttempts counts every HTTP attempt of every SDK operation (retries included) for

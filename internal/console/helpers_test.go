@@ -176,3 +176,16 @@ func errorsUnwrap(err error) error {
 	}
 	return nil
 }
+
+func removeGlob(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -150,7 +150,7 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 
 	ctx, cancel := context.WithTimeout(ctx, s.env.Timeout)
 	defer cancel()
-	ac := &awsCall{s: s, top: top, region: stsRegion, mfaCode: code, ssoFile: ssoFile}
+	ac := &awsCall{s: s, top: top, region: stsRegion, mfaCode: code, ssoFile: ssoFile, opCtx: ctx}
 	cr, err := ac.consoleCredentials(ctx, m)
 	if err != nil {
 		return nil, s.classify(ctx, err)
