@@ -67,7 +67,9 @@ func TestSignInErrors(t *testing.T) {
 		},
 		{
 			name: "AccessDenied on GetFederationToken", profile: "static", code: CodeAccessDenied, requests: 2,
-			setup: func(w *world) { w.aws.Fail("GetFederationToken", fakeaws.Failure{Code: "AccessDenied", Message: "denied"}) },
+			setup: func(w *world) {
+				w.aws.Fail("GetFederationToken", fakeaws.Failure{Code: "AccessDenied", Message: "denied"})
+			},
 		},
 		{
 			name: "deleted access key", profile: "static", code: CodeInvalidCredentials, requests: 1,
