@@ -47,8 +47,8 @@ func Build(cfg *awsconfig.Config, now time.Time) []Profile {
 }
 
 func (c *checker) build(p *Profile, ap *awsconfig.Profile, now time.Time) {
-	fv := readFields(ap.Settings)
-	f := &fv
+	f := &c.top
+	f.read(ap.Settings)
 	*p = Profile{
 		Name:          ap.Name,
 		Kind:          f.kind(),
@@ -64,7 +64,7 @@ func (c *checker) build(p *Profile, ap *awsconfig.Profile, now time.Time) {
 	}
 
 	// Credentials.
-	prob := c.problem(ap.Name, f)
+	prob := c.problem(ap, f)
 	p.HasCredentials = prob == ""
 	if prob != "" {
 		warns = append(warns, prob)
@@ -141,12 +141,6 @@ func (c *checker) build(p *Profile, ap *awsconfig.Profile, now time.Time) {
 // appendKeyWarnings reports settings the SDK silently ignores or the AWS CLI rejects.
 func appendKeyWarnings(warns []string, kind Kind, f *fields) []string {
 	id, secret := f.keyID != "", f.secret != ""
-	switch {
-	case id && !secret:
-		warns = append(warns, "aws_access_key_id is set without aws_secret_access_key, so the SDK ignores the key; add the secret or remove the key")
-	case secret && !id:
-		warns = append(warns, "aws_secret_access_key is set without aws_access_key_id, so the SDK ignores it; add the key id or remove the secret")
-	}
 	if f.sessionToken == "" && f.securityToken != "" && id && secret {
 		warns = append(warns, "aws_security_token is not read by aws-sdk-go-v2; rename it to aws_session_token")
 	}

@@ -93,8 +93,8 @@ func TestBuildCredentials(t *testing.T) {
 	}{
 		{"static", true, nil},
 		{"session", true, nil},
-		{"key-only", false, []string{"aws_access_key_id", "without aws_secret_access_key"}},
-		{"secret-only", false, []string{"without aws_access_key_id"}},
+		{"key-only", false, []string{"aws_access_key_id is set without aws_secret_access_key", "partial"}},
+		{"secret-only", false, []string{"aws_secret_access_key is set without aws_access_key_id"}},
 		{"config-only", false, []string{"no credentials"}},
 		{"role", true, nil},
 		{"role-mfa", true, nil},

@@ -71,8 +71,8 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 			if c == nil {
 				c = newChecker(cfg)
 			}
-			if c.lookup(p.Name) != nil {
-				configOK = c.problem(p.Name, nil) == ""
+			if ap := c.lookup(p.Name); ap != nil {
+				configOK = c.problem(ap, nil) == ""
 			}
 		}
 

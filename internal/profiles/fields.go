@@ -10,11 +10,27 @@ type fields struct {
 	ssoAccountID, ssoRoleName, awsAccountID    string
 	grantedColor, grantedIcon                  string
 	expiry                                     [len(expiryKeys)]string // by expiryKeys
+	// hasKeyIDKey and hasSecretKey: the key is present, even with an empty value (the SDK's
+	// partial-credentials check looks at presence).
+	hasKeyIDKey, hasSecretKey bool
 }
 
 func readFields(s map[string]string) (f fields) {
+	f.read(s)
+	return f
+}
+
+// read fills f from the settings map s, in place.
+func (f *fields) read(s map[string]string) {
+	*f = fields{}
 	for k, v := range s {
 		if v == "" {
+			switch k {
+			case "aws_access_key_id":
+				f.hasKeyIDKey = true
+			case "aws_secret_access_key":
+				f.hasSecretKey = true
+			}
 			continue
 		}
 		switch k {
@@ -35,9 +51,9 @@ func readFields(s map[string]string) (f fields) {
 		case "login_session":
 			f.login = v
 		case "aws_access_key_id":
-			f.keyID = v
+			f.keyID, f.hasKeyIDKey = v, true
 		case "aws_secret_access_key":
-			f.secret = v
+			f.secret, f.hasSecretKey = v, true
 		case "aws_session_token":
 			f.sessionToken = v
 		case "aws_security_token":
@@ -66,8 +82,11 @@ func readFields(s map[string]string) (f fields) {
 			f.expiry[2] = v
 		}
 	}
-	return f
 }
+
+// partialKeys mirrors the SDK's "partial credentials found for profile" error: one of the two
+// keys without the other makes the SDK refuse the whole profile (and any chain through it).
+func (f *fields) partialKeys() bool { return f.hasKeyIDKey != f.hasSecretKey }
 
 // hasKeys mirrors aws.Credentials.HasKeys: both the key id and the secret are needed.
 func (f *fields) hasKeys() bool { return f.keyID != "" && f.secret != "" }

@@ -18,10 +18,12 @@ type checker struct {
 	byName   map[string]*awsconfig.Profile // built on first use
 	links    []link                        // the chain being checked
 	path     []string                      // names on the chain, for loop messages
+	top      fields                        // settings of the profile being built
+	fbuf     []fields                      // settings of its sources; never grows past its capacity
 }
 
 func newChecker(cfg *awsconfig.Config) *checker {
-	return &checker{profiles: cfg.Profiles, sessions: cfg.SSOSessions}
+	return &checker{profiles: cfg.Profiles, sessions: cfg.SSOSessions, fbuf: make([]fields, 0, maxChain+2)}
 }
 
 // lookup finds a profile by name (the first one, as awsconfig.Config.Profile does).
@@ -46,7 +48,7 @@ const maxChain = 64
 
 // link is one profile of a source_profile chain after the SDK's clearing rules.
 type link struct {
-	f                              fields
+	f                              *fields
 	roleARN, source                string
 	credSource, process, webIDFile string
 	keys, legacySSO                bool
@@ -63,9 +65,9 @@ func (l *link) hasCredentials() bool {
 // problem returns "" when the SDK could resolve credentials for the named profile, whose
 // settings are f (nil: look the profile up), else a warning that says why and what to do.
 // Config-only profiles get a short explanation too.
-func (c *checker) problem(name string, f *fields) string {
-	c.links, c.path = c.links[:0], c.path[:0]
-	i, prob := c.load(name, f, true)
+func (c *checker) problem(p *awsconfig.Profile, f *fields) string {
+	c.links, c.path, c.fbuf = c.links[:0], c.path[:0], c.fbuf[:0]
+	i, prob := c.load(p.Name, p, f, true)
 	if prob != "" {
 		return prob
 	}
@@ -74,22 +76,34 @@ func (c *checker) problem(name string, f *fields) string {
 
 // load mirrors setFromIniSections and appends the chain to c.links; it returns the index of
 // name's link (-1 when the profile does not exist).
-func (c *checker) load(name string, f *fields, top bool) (int, string) {
+func (c *checker) load(name string, p *awsconfig.Profile, f *fields, top bool) (int, string) {
+	if p == nil {
+		p = c.lookup(name)
+	}
 	if f == nil {
-		p := c.lookup(name)
 		if p == nil {
 			return -1, fmt.Sprintf("source_profile %q names a profile that is not in the config or credentials file; fix the name or add that profile", name)
 		}
-		c.links = append(c.links, link{f: readFields(p.Settings)})
-	} else {
-		c.links = append(c.links, link{f: *f})
+		if len(c.fbuf) == cap(c.fbuf) { // cannot happen: chains stop at maxChain
+			return -1, "source_profile chain too long"
+		}
+		c.fbuf = c.fbuf[:len(c.fbuf)+1]
+		f = &c.fbuf[len(c.fbuf)-1]
+		f.read(p.Settings)
 	}
+	c.links = append(c.links, link{f: f})
 	i := len(c.links) - 1
 	l := &c.links[i]
-	f = &l.f
 	l.roleARN, l.source, l.credSource, l.process, l.webIDFile = f.roleARN, f.sourceProfile, f.credSource, f.process, f.webIDFile
 	l.keys, l.legacySSO, l.ssoSession, l.src = f.hasKeys(), f.hasLegacySSO(), strings.TrimSpace(f.ssoSession), -1
 
+	if f.partialKeys() || partialInFile(p) {
+		have, lack := "aws_access_key_id", "aws_secret_access_key"
+		if f.hasSecretKey && !f.hasKeyIDKey {
+			have, lack = lack, have
+		}
+		return i, fmt.Sprintf("%s is set without %s in the same file section (partial credentials), so the SDK refuses the profile; put both in one section or remove %s", have, lack, have)
+	}
 	if slices.Contains(c.path, name) {
 		// The SDK clears the assume-role options of a profile met a second time in a chain:
 		// only its own credentials count (this is how source_profile = itself works).
@@ -123,7 +137,7 @@ func (c *checker) load(name string, f *fields, top bool) (int, string) {
 		// A linked profile ignores its own credential options: the source provides them.
 		l.credSource, l.process, l.webIDFile, l.keys, l.legacySSO = "", "", "", false, false
 		depth := len(c.path)
-		src, prob := c.load(source, nil, false)
+		src, prob := c.load(source, nil, nil, false)
 		l = &c.links[i] // c.links may have grown
 		c.path = c.path[:depth]
 		if prob != "" {
@@ -146,6 +160,22 @@ func (c *checker) load(name string, f *fields, top bool) (int, string) {
 		return i, fmt.Sprintf("sso_session %q names an [sso-session %s] section that is not in the config file; add it (aws configure sso-session) or fix the name", l.ssoSession, l.ssoSession)
 	}
 	return i, ""
+}
+
+// partialMarker ends awsconfig's warning for a file section with only one of the two keys
+// (which the merged settings may not show: the SDK does not merge a partial pair).
+const partialMarker = "aws-sdk-go-v2 refuses to load this profile"
+
+func partialInFile(p *awsconfig.Profile) bool {
+	if p == nil {
+		return false
+	}
+	for _, w := range p.Warnings {
+		if strings.HasSuffix(w, partialMarker) && strings.Contains(w, "without the other") {
+			return true
+		}
+	}
+	return false
 }
 
 // resolve mirrors resolveCredsFromProfile for a loaded chain, with instance metadata disabled.
@@ -171,7 +201,7 @@ func (c *checker) resolve(i int) string {
 		}
 		return "" // the web identity provider assumes role_arn itself
 	case l.ssoSession != "" || l.legacySSO:
-		if prob := c.ssoProblem(&l.f, l.ssoSession); prob != "" {
+		if prob := c.ssoProblem(l.f, l.ssoSession); prob != "" {
 			return prob
 		}
 	case l.f.login != "":

@@ -1,0 +1,253 @@
+package profiles
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	sdkconfig "github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+)
+
+// sdkKind classifies a profile the SDK loaded, following resolveCredsFromProfile.
+func sdkKind(sc sdkconfig.SharedConfig) Kind {
+	roleOr := func(k Kind) Kind {
+		if sc.RoleARN != "" {
+			return KindRole
+		}
+		return k
+	}
+	switch {
+	case sc.Source != nil:
+		return KindRole
+	case sc.Credentials.HasKeys():
+		if sc.Credentials.SessionToken != "" {
+			return roleOr(KindSession)
+		}
+		return roleOr(KindStatic)
+	case sc.CredentialSource != "":
+		return KindRole
+	case sc.WebIdentityTokenFile != "":
+		return KindWebIdentity
+	case sc.SSOSessionName != "" || sc.SSORegion != "" || sc.SSOAccountID != "" || sc.SSOStartURL != "" || sc.SSORoleName != "":
+		return roleOr(KindSSO)
+	case sc.LoginSession != "":
+		return roleOr(KindLogin)
+	case sc.CredentialProcess != "":
+		return roleOr(KindProcess)
+	}
+	return roleOr(KindConfigOnly)
+}
+
+// loadProblem is the load phase of checker.problem only (what LoadSharedConfigProfile checks).
+func (c *checker) loadProblem(name string) string {
+	c.links, c.path, c.fbuf = c.links[:0], c.path[:0], c.fbuf[:0]
+	_, prob := c.load(name, nil, nil, true)
+	return prob
+}
+
+// diffFiles loads the files with awsconfig.Load and with the SDK and compares, per profile,
+// whether the SDK refuses it and, when it does not, the kind.
+func diffFiles(t *testing.T, config, credentials string) {
+	t.Helper()
+	dir := t.TempDir()
+	paths := awsconfig.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "cache")}
+	if err := os.WriteFile(paths.ConfigFile, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths.CredentialsFile, []byte(credentials), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := awsconfig.Load(paths)
+	if err != nil {
+		t.Fatalf("Load: %v\nconfig:\n%s\ncredentials:\n%s", err, config, credentials)
+	}
+	c := newChecker(cfg)
+	for _, p := range cfg.Profiles {
+		sc, sdkErr := sdkconfig.LoadSharedConfigProfile(context.Background(), p.Name, func(o *sdkconfig.LoadSharedConfigOptions) {
+			o.ConfigFiles = []string{paths.ConfigFile}
+			o.CredentialsFiles = []string{paths.CredentialsFile}
+		})
+		ours := c.loadProblem(p.Name)
+		if (sdkErr != nil) != (ours != "") {
+			t.Errorf("profile %s: SDK error %v, our load problem %q\nconfig:\n%s\ncredentials:\n%s", p.Name, sdkErr, ours, config, credentials)
+			continue
+		}
+		if sdkErr == nil {
+			if got, want := KindOf(p), sdkKind(sc); got != want {
+				t.Errorf("profile %s: KindOf = %s, SDK resolves it as %s\nconfig:\n%s\ncredentials:\n%s", p.Name, got, want, config, credentials)
+			}
+		}
+	}
+}
+
+func TestDifferentialAgainstSDKFixed(t *testing.T) {
+	config := `[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+
+[profile static]
+region = eu-west-1
+[profile role]
+role_arn = arn:aws:iam::111122223333:role/admin
+source_profile = static
+[profile chain]
+role_arn = arn:aws:iam::111122223333:role/admin
+source_profile = role
+[profile missing-src]
+role_arn = arn:aws:iam::111122223333:role/admin
+source_profile = nope
+[profile cycle-a]
+role_arn = arn:aws:iam::111122223333:role/a
+source_profile = cycle-b
+[profile cycle-b]
+role_arn = arn:aws:iam::111122223333:role/b
+source_profile = cycle-a
+[profile self]
+role_arn = arn:aws:iam::111122223333:role/a
+source_profile = self
+aws_access_key_id = AKIA
+aws_secret_access_key = s
+[profile both]
+role_arn = arn:aws:iam::111122223333:role/a
+source_profile = static
+credential_source = Environment
+[profile no-role]
+source_profile = static
+[profile sso]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Admin
+[profile sso-ghost]
+sso_session = ghost
+[profile sso-role]
+sso_session = corp
+sso_account_id = 1
+sso_role_name = r
+role_arn = arn:aws:iam::111122223333:role/a
+[profile proc]
+credential_process = /bin/true
+[profile login]
+login_session = arn:aws:iam::111122223333:user/me
+[profile to-login]
+role_arn = arn:aws:iam::111122223333:role/a
+source_profile = login
+[profile webid]
+role_arn = arn:aws:iam::111122223333:role/a
+web_identity_token_file = /tmp/t
+[profile keys-and-role]
+role_arn = arn:aws:iam::111122223333:role/a
+[profile key-only]
+aws_access_key_id = AKIA
+`
+	credentials := `[static]
+aws_access_key_id = AKIA
+aws_secret_access_key = s
+[keys-and-role]
+aws_access_key_id = AKIA
+aws_secret_access_key = s
+aws_session_token = t
+[creds-only]
+aws_access_key_id = AKIA
+aws_secret_access_key = s
+`
+	diffFiles(t, config, credentials)
+
+	// Through the real files, Build agrees with the struct-literal tests.
+	dir := t.TempDir()
+	paths := awsconfig.Paths{ConfigFile: filepath.Join(dir, "c"), CredentialsFile: filepath.Join(dir, "k")}
+	os.WriteFile(paths.ConfigFile, []byte(config), 0o600)
+	os.WriteFile(paths.CredentialsFile, []byte(credentials), 0o600)
+	cfg, err := awsconfig.Load(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := Build(cfg, now)
+	want := map[string]bool{
+		"static": true, "role": true, "chain": true, "missing-src": false, "cycle-a": false, "self": true,
+		"both": false, "no-role": false, "sso": true, "sso-ghost": false, "sso-role": true, "proc": true,
+		"login": true, "to-login": false, "webid": true, "keys-and-role": true, "key-only": false, "creds-only": true,
+	}
+	for name, has := range want {
+		if p := byName(t, list, name); p.HasCredentials != has {
+			t.Errorf("%s: has_credentials = %v, want %v (%q)", name, p.HasCredentials, has, p.Warnings)
+		}
+	}
+	if p := byName(t, list, "sso"); p.SSOStartURL != "https://corp.awsapps.com/start" || p.SSORegion != "eu-west-1" {
+		t.Errorf("sso-session not resolved through the file: %+v", p)
+	}
+	if names := []string{list[0].Name, list[len(list)-1].Name}; names[0] != "static" || names[1] != "creds-only" {
+		t.Errorf("file order: first %s last %s", names[0], names[1])
+	}
+}
+
+// TestDifferentialAgainstSDKRandom generates many small files from a vocabulary that exercises
+// every branch of the SDK's loader and compares verdicts and kinds profile by profile.
+func TestDifferentialAgainstSDKRandom(t *testing.T) {
+	n := 400
+	if testing.Short() {
+		n = 50
+	}
+	vocab := []string{
+		"role_arn = arn:aws:iam::111122223333:role/r",
+		"role_arn = arn:aws:iam::111122223333:role/r",
+		"source_profile = p%d",
+		"source_profile = p%d",
+		"credential_source = Environment",
+		"credential_source = Ec2InstanceMetadata",
+		"credential_process = /bin/true",
+		"web_identity_token_file = /tmp/token",
+		"aws_access_key_id = AKIA",
+		"aws_secret_access_key = s",
+		"aws_session_token = t",
+		"sso_session = s%d",
+		"sso_start_url = https://x.awsapps.com/start",
+		"sso_region = us-east-1",
+		"sso_account_id = 111122223333",
+		"sso_role_name = Admin",
+		"login_session = arn:aws:iam::111122223333:user/me",
+		"region = eu-west-1",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range n {
+		var cfgText, credText strings.Builder
+		cfgText.WriteString("[sso-session s0]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n")
+		const profiles = 5
+		for p := range profiles {
+			fmt.Fprintf(&cfgText, "[profile p%d]\n", p)
+			inCreds := rng.IntN(4) == 0
+			if inCreds {
+				fmt.Fprintf(&credText, "[p%d]\n", p)
+			}
+			used := map[string]bool{}
+			for range rng.IntN(5) {
+				line := vocab[rng.IntN(len(vocab))]
+				if strings.Contains(line, "%d") {
+					line = fmt.Sprintf(line, rng.IntN(profiles+1)) // p5 / s1.. do not exist
+					if strings.HasPrefix(line, "sso_session") && rng.IntN(3) > 0 {
+						line = "sso_session = s0"
+					}
+				}
+				key, _, _ := strings.Cut(line, " ")
+				if used[key] {
+					continue // duplicate keys are awsconfig's business, not this test's
+				}
+				used[key] = true
+				if inCreds && strings.HasPrefix(key, "aws_") {
+					fmt.Fprintln(&credText, line)
+				} else {
+					fmt.Fprintln(&cfgText, line)
+				}
+			}
+		}
+		t.Run(fmt.Sprint(i), func(t *testing.T) { diffFiles(t, cfgText.String(), credText.String()) })
+		if t.Failed() {
+			break
+		}
+	}
+}
