@@ -151,4 +151,3 @@ aws_session_token = temp-token
 		t.Errorf("SafeSettings(temp-latest) = %v, want nothing (keys only)", s)
 	}
 }
-
