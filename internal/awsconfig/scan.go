@@ -354,10 +354,8 @@ func (s *scanner) line(n, start, end int) error {
 		s.addEdit(start, end, "")
 		return nil
 	}
-	// Continuation line.
-	if iniView[0] == '[' {
-		s.addEdit(start, end, "") // ini.v1 would see a section
-	}
+	// Continuation line: ini.v1 must not see it (it could read a section, or a quoted key).
+	s.addEdit(start, end, "")
 	if !s.ckeySet || s.csection < 0 {
 		s.warnf(n, "indented line ignored (it continues no value)")
 		return nil
