@@ -236,3 +236,39 @@ func TestReadSSOTokenArguments(t *testing.T) {
 		t.Errorf("absent cache dir: err = %v, want fs.ErrNotExist", err)
 	}
 }
+
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2024-01-01T00:00:00Z", "2024-01-01T15:11:53.540Z", "2021-12-11T07:18:18UTC",
+		"2024-01-01T00:00:00+00:00", "2024-01-01 00:00:00", "2024-01-01T00:00:00+0000", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseTime(s)
+		if err != nil {
+			return
+		}
+		if got.Location() != time.UTC {
+			t.Fatalf("ParseTime(%q) not in UTC: %v", s, got)
+		}
+		again, err := ParseTime(got.Format(time.RFC3339Nano))
+		if err != nil || !again.Equal(got) {
+			t.Fatalf("round trip of %q: %v, %v", s, again, err)
+		}
+	})
+}
+
+func BenchmarkReadSSOTokenScan(b *testing.B) {
+	dir := b.TempDir()
+	for i := range 200 {
+		body := `{"startUrl":"https://other` + strings.Repeat("x", i%7) + `.awsapps.com/start","accessToken":"t","expiresAt":"2030-01-01T00:00:00Z"}`
+		if err := os.WriteFile(filepath.Join(dir, CacheKey(string(rune('a'+i%26))+strings.Repeat("y", i))+".json"), []byte(body), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ReadSSOToken(dir, "missing", "https://nowhere/start"); !errors.Is(err, fs.ErrNotExist) {
+			b.Fatal(err)
+		}
+	}
+}
