@@ -1,0 +1,408 @@
+package install
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Finding is one result of Doctor: what was checked, how it went, and what to run about it.
+type Finding struct {
+	Check   string `json:"check"` // "binary", "manifest", "registry", "host", "logs", "tokens", "service", "sandbox"
+	Browser string `json:"browser,omitempty"`
+	Status  string `json:"status"` // "ok", "info", "warn", "fail"
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"` // the command to run, or what to do
+}
+
+// Finding statuses; only StatusFail makes doctor exit non-zero.
+const (
+	StatusOK   = "ok"
+	StatusInfo = "info"
+	StatusWarn = "warn"
+	StatusFail = "fail"
+)
+
+// Broken reports whether any finding failed.
+func Broken(fs []Finding) bool {
+	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Status == StatusFail })
+}
+
+// DoctorOptions describe the running binary.
+type DoctorOptions struct {
+	Binary   string // absolute path of this binary
+	Version  string // its version
+	Protocol string // the protocol version a healthy host answers
+}
+
+// Manifest is a host manifest as read back from disk.
+type Manifest struct {
+	Name              string   `json:"name"`
+	Description       string   `json:"description"`
+	Path              string   `json:"path"`
+	Type              string   `json:"type"`
+	AllowedExtensions []string `json:"allowed_extensions"`
+	AllowedOrigins    []string `json:"allowed_origins"`
+}
+
+// ReadManifest reads and parses a host manifest (at most 1 MiB).
+func ReadManifest(path string) (Manifest, error) {
+	var m Manifest
+	f, err := os.Open(path)
+	if err != nil {
+		return m, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	if err != nil {
+		return m, err
+	}
+	if len(b) > 1<<20 {
+		return m, errors.New("larger than 1 MiB")
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+// Doctor checks the installation and returns every finding, each with its fix.
+func (e *Env) Doctor(o DoctorOptions) []Finding {
+	st, serr := e.LoadState()
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
+	if serr != nil {
+		add(Finding{Check: "state", Status: StatusWarn, Path: e.statePath(), Message: serr.Error(), Fix: "rm " + shellQuote(e.statePath()) + " && aws-profile-bridge install"})
+	}
+	add(Finding{Check: "binary", Status: StatusInfo, Path: o.Binary, Message: fmt.Sprintf("this is aws-profile-bridge %s at %s", o.Version, o.Binary)})
+
+	ids := union(DefaultExtensionIDs, st.ExtensionIDs)
+	for _, b := range Browsers {
+		user := filepath.Join(e.ManifestDir(b, false), ManifestFile)
+		sysDir := e.ManifestDir(b, true)
+		sys := ""
+		if sysDir != "" {
+			sys = filepath.Join(sysDir, ManifestFile)
+		}
+		found, _ := e.Detected(b)
+		checked := false
+		for _, p := range []string{user, sys} {
+			if p == "" {
+				continue
+			}
+			if _, err := os.Lstat(p); err != nil {
+				continue
+			}
+			checked = true
+			out = append(out, e.checkManifest(b, p, p == sys, ids, o)...)
+		}
+		if checked {
+			continue
+		}
+		switch {
+		case IsFirefox(b):
+			msg := "no Firefox host manifest at " + user + ": the extension will show \"No such native application aws_profile_bridge\""
+			if !found {
+				msg += " (Firefox itself was not found either)"
+			}
+			add(Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: user, Message: msg, Fix: "aws-profile-bridge install --browser firefox"})
+		case found:
+			add(Finding{Check: "manifest", Browser: b, Status: StatusInfo, Path: user,
+				Message: Titles[b] + " is installed but the host is not registered for it (only needed if you use the extension there)",
+				Fix:     "aws-profile-bridge install --browser " + b + " --chrome-origin chrome-extension://<id>/"})
+		}
+	}
+	out = append(out, e.checkPrivateDir("logs", e.LogDir, "aws_profile_bridge")...)
+	out = append(out, e.checkPrivateDir("tokens", e.ConfigDir, "")...)
+	out = append(out, e.checkService(st, o)...)
+	out = append(out, e.checkSandbox()...)
+	return out
+}
+
+func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOptions) []Finding {
+	var out []Finding
+	title := Titles[b]
+	fixInstall := "aws-profile-bridge install --browser " + b
+	if system {
+		fixInstall = "sudo " + fixInstall + " --system"
+		ids = DefaultExtensionIDs
+	}
+	fail := func(msg, fix string) []Finding {
+		return append(out, Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: p, Message: msg, Fix: fix})
+	}
+	if permChecks {
+		for _, q := range []string{p, filepath.Dir(p)} {
+			if fi, err := os.Stat(q); err == nil && (writableByOthers(fi) || ownedByOther(fi)) {
+				out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: q,
+					Message: fmt.Sprintf("%s has mode %o (or another owner): whoever can change it can make %s start their program instead of the host", q, fi.Mode().Perm(), title),
+					Fix:     "chmod go-w " + shellQuote(q)})
+			}
+		}
+	}
+	if filepath.Base(p) != ManifestFile {
+		return fail(fmt.Sprintf("the manifest file is named %s; it must be %s", filepath.Base(p), ManifestFile), fixInstall)
+	}
+	m, err := ReadManifest(p)
+	if err != nil {
+		return fail(fmt.Sprintf("the %s manifest is not valid JSON (%v), so %s ignores it", title, err, title), fixInstall+"   # rewrites it")
+	}
+	if m.Name != HostName {
+		return fail(fmt.Sprintf("the %s manifest's name is %q; the extension connects to %q", title, m.Name, HostName), fixInstall)
+	}
+	if m.Type != "stdio" {
+		return fail(fmt.Sprintf("the %s manifest's type is %q; it must be \"stdio\"", title, m.Type), fixInstall)
+	}
+	if !isAbs(e.GOOS, m.Path) {
+		return fail(fmt.Sprintf("the %s manifest's path %q is not absolute, so the browser cannot start it", title, m.Path), fixInstall)
+	}
+	fi, err := os.Stat(m.Path)
+	switch {
+	case err != nil:
+		return fail(fmt.Sprintf("the %s manifest points at %s, which does not exist (moved or deleted?)", title, m.Path),
+			shellQuote(o.Binary)+" install --browser "+b+"   # registers this binary instead")
+	case !fi.Mode().IsRegular() || (permChecks && !isExecutable(fi)):
+		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+shellQuote(m.Path))
+	}
+	if IsFirefox(b) {
+		var missing []string
+		for _, id := range ids {
+			if !slices.Contains(m.AllowedExtensions, id) {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: p,
+				Message: fmt.Sprintf("allowed_extensions lacks %s: that extension gets \"No such native application aws_profile_bridge\"", strings.Join(missing, ", ")),
+				Fix:     fixInstall})
+			return out
+		}
+	} else {
+		var bad []string
+		for _, o := range m.AllowedOrigins {
+			if CheckChromeOrigin(o) != nil {
+				bad = append(bad, o)
+			}
+		}
+		if len(m.AllowedOrigins) == 0 || len(bad) > 0 {
+			return fail(fmt.Sprintf("allowed_origins is empty or has entries that are not chrome-extension://<32 letters a-p>/ (%s)", strings.Join(bad, ", ")),
+				fixInstall+" --chrome-origin chrome-extension://<id>/")
+		}
+	}
+	if e.GOOS == "windows" && e.Registry != nil {
+		root := e.root(system)
+		for _, v := range RegistryViews(b) {
+			key := RegistryKey(b)
+			cur, err := e.Registry.Default(root, v, key)
+			name := fmt.Sprintf(`%s\%s (%s view)`, root, key, v)
+			switch {
+			case err != nil:
+				out = append(out, Finding{Check: "registry", Browser: b, Status: StatusFail, Path: name, Message: "the registry key that tells " + title + " where the manifest is, is missing", Fix: fixInstall})
+			case !strings.EqualFold(cur, p):
+				out = append(out, Finding{Check: "registry", Browser: b, Status: StatusFail, Path: name, Message: fmt.Sprintf("the registry key points at %s, not at %s", cur, p), Fix: fixInstall})
+			default:
+				out = append(out, Finding{Check: "registry", Browser: b, Status: StatusOK, Path: name, Message: "points at the manifest"})
+			}
+		}
+	}
+	if o.Binary != "" && !sameFile(m.Path, o.Binary) {
+		out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusWarn, Path: p,
+			Message: fmt.Sprintf("the manifest starts %s, not this binary (%s)", m.Path, o.Binary),
+			Fix:     "fine if intended; to switch, run: " + shellQuote(o.Binary) + " install --browser " + b})
+	}
+	out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusOK, Path: p, Message: fmt.Sprintf("%s manifest is valid and starts %s", title, m.Path)})
+	out = append(out, e.probe(b, p, m, o, fixInstall))
+	return out
+}
+
+// probe starts the host the way the browser would and asks for its version.
+func (e *Env) probe(b, p string, m Manifest, o DoctorOptions, fix string) Finding {
+	var args []string
+	if IsFirefox(b) {
+		id := m.AllowedExtensions[0]
+		for _, want := range DefaultExtensionIDs {
+			if slices.Contains(m.AllowedExtensions, want) {
+				id = want
+				break
+			}
+		}
+		args = []string{p, id}
+	} else {
+		args = []string{m.AllowedOrigins[0]}
+	}
+	probe := e.Probe
+	if probe == nil {
+		probe = ProbeHost
+	}
+	f := Finding{Check: "host", Browser: b, Path: m.Path}
+	reply, err := probe(m.Path, args, []byte(`{"action":"version"}`))
+	if err != nil {
+		f.Status, f.Message = StatusFail, fmt.Sprintf("starting %s the way %s does failed: %v", m.Path, Titles[b], err)
+		f.Fix = "run it by hand to see why: " + shellQuote(m.Path) + " version; then " + fix
+		return f
+	}
+	var r struct {
+		Action, Version, Commit, Protocol, Code, Message string
+	}
+	if err := json.Unmarshal(reply, &r); err != nil {
+		f.Status, f.Message, f.Fix = StatusFail, fmt.Sprintf("the host answered something that is not JSON: %.100q", reply), fix
+		return f
+	}
+	switch {
+	case r.Action == "error":
+		f.Status, f.Message = StatusFail, fmt.Sprintf("the host refused the version request: %s (%s)", r.Message, r.Code)
+		f.Fix = fix
+	case r.Action != "version":
+		f.Status, f.Message = StatusFail, fmt.Sprintf("the host answered action %q to a version request: it is too old or not aws-profile-bridge", r.Action)
+		f.Fix = fix
+	case o.Protocol != "" && r.Protocol != o.Protocol:
+		f.Status, f.Message = StatusFail, fmt.Sprintf("the host speaks protocol %q, this binary %q", r.Protocol, o.Protocol)
+		f.Fix = shellQuote(o.Binary) + " install --browser " + b
+	default:
+		f.Status = StatusOK
+		f.Message = fmt.Sprintf("started like %s does, the host answered: version %s, commit %s, protocol %s", Titles[b], r.Version, r.Commit, r.Protocol)
+	}
+	return f
+}
+
+// checkPrivateDir checks that dir is 0700 and the files in it (those starting with prefix) 0600.
+func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
+	what := map[string]string{"logs": "log", "tokens": "token and state"}[check]
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return []Finding{{Check: check, Status: StatusInfo, Path: dir, Message: fmt.Sprintf("no %s directory yet (created on first use)", what)}}
+	}
+	if err != nil {
+		return []Finding{{Check: check, Status: StatusFail, Path: dir, Message: err.Error(), Fix: "ls -ld " + shellQuote(dir)}}
+	}
+	if !permChecks {
+		return []Finding{{Check: check, Status: StatusOK, Path: dir, Message: fmt.Sprintf("%s directory present (private by the profile's ACL)", what)}}
+	}
+	var out []Finding
+	if notPrivate(fi) || ownedByOther(fi) {
+		out = append(out, Finding{Check: check, Status: StatusFail, Path: dir,
+			Message: fmt.Sprintf("the %s directory has mode %o: other users can look inside", what, fi.Mode().Perm()),
+			Fix:     "chmod 700 " + shellQuote(dir)})
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, ent := range ents {
+		if ent.IsDir() || !strings.HasPrefix(ent.Name(), prefix) {
+			continue
+		}
+		p := filepath.Join(dir, ent.Name())
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if notPrivate(fi) || ownedByOther(fi) {
+			out = append(out, Finding{Check: check, Status: StatusFail, Path: p,
+				Message: fmt.Sprintf("%s has mode %o: other users can read it", p, fi.Mode().Perm()),
+				Fix:     "chmod 600 " + shellQuote(p)})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, Finding{Check: check, Status: StatusOK, Path: dir, Message: fmt.Sprintf("%s files are private (directory 0700, files 0600)", what)})
+	}
+	return out
+}
+
+func (e *Env) checkService(st State, o DoctorOptions) []Finding {
+	path, _, _ := e.ServiceUnit(o.Binary)
+	if st.Service != nil {
+		path = st.Service.Path
+	}
+	if _, err := os.Stat(path); err != nil {
+		if st.Service != nil {
+			return []Finding{{Check: "service", Status: StatusFail, Path: path, Message: "the HTTP service was installed but its unit is gone", Fix: "aws-profile-bridge install --http-service"}}
+		}
+		return []Finding{{Check: "service", Status: StatusInfo, Message: "the HTTP fallback service is not installed (optional: native messaging needs no service)", Fix: "aws-profile-bridge install --http-service   # only for a browser without native messaging"}}
+	}
+	bin := o.Binary
+	if st.Service != nil && st.Service.Binary != "" {
+		bin = st.Service.Binary
+	}
+	if !e.ServeSupported(bin) {
+		return []Finding{{Check: "service", Status: StatusFail, Path: path, Message: "the HTTP service is installed but cannot run: " + NoServeNote(bin),
+			Fix: "aws-profile-bridge uninstall && aws-profile-bridge install   # drops the unit until a build with `serve` is installed"}}
+	}
+	var out []Finding
+	if !e.serviceRunning() {
+		out = append(out, Finding{Check: "service", Status: StatusFail, Path: e.ServiceName(), Message: "the HTTP service is installed but not running", Fix: e.restartHint()})
+	}
+	if e.HTTPGet != nil {
+		url := fmt.Sprintf("http://127.0.0.1:%d/health", e.Port)
+		code, err := e.HTTPGet(url)
+		if err != nil || code != 200 {
+			msg := fmt.Sprintf("%s did not answer 200 (%d, %v)", url, code, err)
+			out = append(out, Finding{Check: "service", Status: StatusFail, Path: url, Message: msg, Fix: e.restartHint()})
+		} else if len(out) == 0 {
+			out = append(out, Finding{Check: "service", Status: StatusOK, Path: url, Message: "the HTTP service is running and healthy"})
+		}
+	}
+	return out
+}
+
+func (e *Env) restartHint() string {
+	switch e.GOOS {
+	case "darwin":
+		return "launchctl kickstart -k gui/<uid>/" + launchdLabel + "   # logs: " + e.LogDir
+	case "windows":
+		return "schtasks /Run /TN " + ServiceLabel
+	}
+	return "systemctl --user restart " + ServiceLabel + ".service; journalctl --user -u " + ServiceLabel + ".service"
+}
+
+// checkSandbox finds a Snap or Flatpak Firefox and explains what it needs.
+func (e *Env) checkSandbox() []Finding {
+	if e.GOOS != "linux" {
+		return nil
+	}
+	var out []Finding
+	for _, s := range SandboxedFirefox {
+		where := ""
+		if p := filepath.Join(e.Home, s.HomeDir); e.exists(p) {
+			where = p
+		}
+		for _, a := range s.AppPaths {
+			if where == "" && e.exists(a) {
+				where = a
+			}
+		}
+		if where == "" {
+			continue
+		}
+		out = append(out, Finding{Check: "sandbox", Browser: Firefox, Status: StatusWarn, Path: where,
+			Message: fmt.Sprintf("Firefox is a %s here (%s): it cannot start the host from ~/.mozilla/native-messaging-hosts by itself. "+
+				"It can through the XDG WebExtensions portal (Firefox 106+, xdg-desktop-portal 1.17+; in about:config set widget.use-xdg-desktop-portal.native-messaging to 1), "+
+				"which reads the same manifest and asks you once for permission. Where the portal is unavailable, use the HTTP fallback on 127.0.0.1:%d instead.", s.Kind, where, e.Port),
+			Fix: "aws-profile-bridge install --http-service   # then pair the extension with a token"})
+	}
+	return out
+}
+
+func isAbs(goos, p string) bool {
+	if goos == "windows" {
+		return len(p) > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') || strings.HasPrefix(p, `\\`)
+	}
+	return strings.HasPrefix(p, "/")
+}
+
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+// shellQuote quotes p for a POSIX shell when it needs it.
+func shellQuote(p string) string {
+	if p != "" && !strings.ContainsAny(p, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}

@@ -1,0 +1,245 @@
+package install
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Options are the flags of `aws-profile-bridge install`.
+type Options struct {
+	Browsers      []string // nil: every browser found, and Firefox always
+	System        bool     // system scope (HKLM, /usr/lib/..., /Library/...)
+	ExtensionIDs  []string // Firefox ids beyond DefaultExtensionIDs
+	ChromeOrigins []string // chrome-extension://<id>/ origins for the Chromium family
+	HTTPService   bool     // also install and start the HTTP fallback as a user service
+	Binary        string   // absolute path written into manifests and units
+}
+
+// Change is one line of the installer's report.
+type Change struct {
+	Browser string `json:"browser,omitempty"`
+	What    string `json:"what"`   // "manifest", "registry", "service", "state"
+	Path    string `json:"path"`   // file, registry key or unit
+	Action  string `json:"action"` // "created", "updated", "unchanged", "skipped", "removed", "started", "not started"
+	Note    string `json:"note,omitempty"`
+}
+
+// Changed reports whether any change altered the machine.
+func Changed(cs []Change) bool {
+	for _, c := range cs {
+		switch c.Action {
+		case "created", "updated", "removed", "started":
+			return true
+		}
+	}
+	return false
+}
+
+func (o *Options) validate() error {
+	if o.Binary == "" || !filepath.IsAbs(o.Binary) {
+		return fmt.Errorf("the binary path %q must be absolute", o.Binary)
+	}
+	fi, err := os.Stat(o.Binary)
+	if err != nil {
+		return fmt.Errorf("the binary %s: %w", o.Binary, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("the binary %s is not a regular file", o.Binary)
+	}
+	for _, id := range o.ExtensionIDs {
+		if err := CheckExtensionID(id); err != nil {
+			return err
+		}
+	}
+	for _, o := range o.ChromeOrigins {
+		if err := CheckChromeOrigin(o); err != nil {
+			return err
+		}
+	}
+	if _, err := ParseBrowsers(o.Browsers); err != nil {
+		return err
+	}
+	return nil
+}
+
+func union(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, s := range l {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// Install registers the host for every chosen browser, and the HTTP service when asked. It is
+// idempotent: a second run with the same options writes nothing and reports "unchanged".
+func (e *Env) Install(o Options) ([]Change, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	st, err := e.LoadState()
+	if err != nil {
+		return nil, err
+	}
+	ids := union(DefaultExtensionIDs, st.ExtensionIDs, o.ExtensionIDs)
+	origins := union(st.ChromeOrigins, o.ChromeOrigins)
+	st.ExtensionIDs = union(st.ExtensionIDs, o.ExtensionIDs)
+	st.ChromeOrigins = origins
+	st.Binary = o.Binary
+
+	var changes []Change
+	browsers, notes := e.chooseBrowsers(o, st)
+	changes = append(changes, notes...)
+	for _, b := range browsers {
+		cs, err := e.installBrowser(&st, b, o, ids, origins)
+		changes = append(changes, cs...)
+		if err != nil {
+			return changes, err
+		}
+	}
+	if o.HTTPService {
+		cs, err := e.installService(&st, o.Binary)
+		changes = append(changes, cs...)
+		if err != nil {
+			return changes, err
+		}
+	}
+	if made, err := mkdirs(e.ConfigDir, 0o700); err != nil {
+		return changes, fmt.Errorf("creating %s: %w", e.ConfigDir, err)
+	} else {
+		st.addDirs(made)
+	}
+	if _, err := e.saveState(st); err != nil {
+		return changes, fmt.Errorf("recording what was installed in %s: %w", e.statePath(), err)
+	}
+	return changes, nil
+}
+
+// chooseBrowsers picks the browsers to register: the forced list, or every browser found plus
+// Firefox (the extension's browser) plus any already registered.
+func (e *Env) chooseBrowsers(o Options, st State) ([]string, []Change) {
+	if len(o.Browsers) > 0 {
+		bs, _ := ParseBrowsers(o.Browsers)
+		return bs, nil
+	}
+	var out []string
+	var notes []Change
+	for _, b := range Browsers {
+		found, _ := e.Detected(b)
+		registered := slices.ContainsFunc(st.Files, func(f FileRec) bool { return f.Browser == b && f.System == o.System })
+		switch {
+		case found || registered:
+			out = append(out, b)
+		case b == Firefox:
+			out = append(out, b)
+			notes = append(notes, Change{Browser: b, What: "browser", Action: "note",
+				Note: "Firefox was not found on this machine; registering it anyway, so a Firefox installed later finds the host"})
+		}
+	}
+	return out, notes
+}
+
+func (e *Env) installBrowser(st *State, b string, o Options, ids, origins []string) ([]Change, error) {
+	dir := e.ManifestDir(b, o.System)
+	if dir == "" {
+		return []Change{{Browser: b, What: "manifest", Action: "skipped",
+			Note: fmt.Sprintf("%s has no documented system-wide manifest location on %s; run `aws-profile-bridge install --browser %s` as each user instead", Titles[b], e.GOOS, b)}}, nil
+	}
+	if !IsFirefox(b) && len(origins) == 0 {
+		return []Change{{Browser: b, What: "manifest", Action: "skipped",
+			Note: fmt.Sprintf("%s was found, but a Chromium manifest needs your extension's origin; run `aws-profile-bridge install --browser %s --chrome-origin chrome-extension://<id>/` (the id is on chrome://extensions)", Titles[b], b)}}, nil
+	}
+	content, err := RenderManifest(b, o.Binary, ids, origins)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, ManifestFile)
+	dirMode := fs.FileMode(0o755)
+	action, err := writeIfChanged(path, content, 0o644, dirMode, st)
+	if err != nil {
+		return nil, fmt.Errorf("writing the %s manifest %s: %w%s", Titles[b], path, err, sudoHint(o.System, err))
+	}
+	st.addFile(FileRec{Path: path, Kind: "manifest", Browser: b, System: o.System})
+	changes := []Change{{Browser: b, What: "manifest", Path: path, Action: action}}
+	if e.GOOS == "windows" {
+		if e.Registry == nil {
+			return changes, errors.New("no registry to write to")
+		}
+		root := e.root(o.System)
+		for _, v := range RegistryViews(b) {
+			key := RegistryKey(b)
+			name := fmt.Sprintf(`%s\%s (%s view)`, root, key, v)
+			cur, err := e.Registry.Default(root, v, key)
+			act := "unchanged"
+			if err != nil || cur != path {
+				act = "created"
+				if err == nil {
+					act = "updated"
+				}
+				if err := e.Registry.SetDefault(root, v, key, path); err != nil {
+					return changes, fmt.Errorf("%w%s", err, sudoHint(o.System, err))
+				}
+			}
+			st.addKey(KeyRec{Root: root, View: v, Key: key, Value: path, Browser: b})
+			changes = append(changes, Change{Browser: b, What: "registry", Path: name, Action: act})
+		}
+	}
+	return changes, nil
+}
+
+func sudoHint(system bool, err error) string {
+	if !errors.Is(err, fs.ErrPermission) {
+		return ""
+	}
+	if system {
+		return "; a system-wide install needs an administrator: run it with sudo (Windows: an elevated PowerShell)"
+	}
+	return ""
+}
+
+// writeIfChanged writes content to path with mode unless it already holds exactly that; it
+// creates missing directories with dirMode and records them in st.
+func writeIfChanged(path string, content []byte, mode, dirMode fs.FileMode, st *State) (string, error) {
+	old, err := os.ReadFile(path)
+	if err == nil && bytes.Equal(old, content) {
+		fi, serr := os.Stat(path)
+		if serr == nil && (fi.Mode().Perm() == mode || isWindowsFS()) {
+			return "unchanged", nil
+		}
+		return "updated", os.Chmod(path, mode)
+	}
+	action := "created"
+	if err == nil {
+		action = "updated"
+	}
+	made, merr := mkdirs(filepath.Dir(path), dirMode)
+	st.addDirs(made)
+	if merr != nil {
+		return "", merr
+	}
+	return action, writeAtomic(path, content, mode)
+}
+
+// IsOurManifest reports whether the manifest file at path is one of ours: valid JSON, our host
+// name, and a path naming an aws-profile-bridge binary.
+func IsOurManifest(path string) bool {
+	m, err := ReadManifest(path)
+	if err != nil {
+		return false
+	}
+	return m.Name == HostName && isOurBinaryName(m.Path)
+}
+
+func isOurBinaryName(p string) bool {
+	base := strings.ToLower(filepath.Base(strings.ReplaceAll(p, `\`, "/")))
+	return strings.TrimSuffix(base, ".exe") == "aws-profile-bridge"
+}
