@@ -455,3 +455,12 @@ func TestBigConfigIsHealthy(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildNilEntries(t *testing.T) {
+	cfg := config(nil, prof("base", keyID, secret), nil, prof("role", roleA, "source_profile=base"))
+	list := Build(cfg, now)
+	if len(list) != 2 || !list[1].HasCredentials {
+		t.Fatalf("nil entries: %+v", list)
+	}
+	EnrichSSO(list, cfg, t.TempDir(), nil, now)
+}

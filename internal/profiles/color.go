@@ -89,42 +89,49 @@ func validValue(v string, valid []string) (string, bool) {
 	return "", false
 }
 
-// ruleStart marks the first letters (either case) of the words in colorRules: a cheap filter.
-var ruleStart = func() (t [256]bool) {
-	for _, r := range colorRules {
+// ruleOf maps each lower-case rule word to its rule index.
+var ruleOf = func() map[string]int {
+	m := map[string]int{}
+	for i, r := range colorRules {
 		for _, w := range r.words {
-			t[w[0]] = true
-			t[w[0]-'a'+'A'] = true
+			m[w] = i
 		}
 	}
-	return t
+	return m
 }()
 
+const maxRuleWord = len("development")
+
 // matchRule returns the index of the first rule that one of the name's words matches, or -1.
+// Words are compared in ASCII lower case (all rule words are ASCII).
 func matchRule(name string) int {
 	best := -1
+	var buf [maxRuleWord]byte
 	for i := 0; i < len(name); {
 		start, end, next := nextWord(name, i)
 		i = next
-		w := name[start:end]
-		if len(w) < 2 || len(w) > len("development") || !ruleStart[w[0]] {
+		n := end - start
+		if n < 2 || n > maxRuleWord {
 			continue
 		}
-		limit := len(colorRules)
-		if best >= 0 {
-			limit = best
-		}
-	rules:
-		for r := 0; r < limit; r++ {
-			for _, rw := range colorRules[r].words {
-				if len(rw) == len(w) && strings.EqualFold(rw, w) {
-					best = r
-					break rules
-				}
+		ascii := true
+		for j := 0; j < n; j++ {
+			c := name[start+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			} else if c >= 0x80 {
+				ascii = false
+				break
 			}
+			buf[j] = c
 		}
-		if best == 0 { // rule 0 cannot be beaten
-			break
+		if !ascii {
+			continue
+		}
+		if r, ok := ruleOf[string(buf[:n])]; ok && (best < 0 || r < best) {
+			if best = r; best == 0 { // rule 0 cannot be beaten
+				break
+			}
 		}
 	}
 	return best

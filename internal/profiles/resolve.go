@@ -13,24 +13,36 @@ import (
 // chain (SharedConfig.setFromIniSections) and picking a provider (resolveCredsFromProfile).
 // A checker is not safe for concurrent use: it reuses its buffers from one profile to the next.
 type checker struct {
-	profiles []*awsconfig.Profile
+	cfg      *awsconfig.Config
+	hasNil   bool // cfg.Profiles has nil entries (Config.Profile would panic)
+	byName   map[string]*awsconfig.Profile
 	sessions map[string]*awsconfig.SSOSession
-	byName   map[string]*awsconfig.Profile // built on first use
-	links    []link                        // the chain being checked
-	path     []string                      // names on the chain, for loop messages
-	top      fields                        // settings of the profile being built
-	fbuf     []fields                      // settings of its sources; never grows past its capacity
+	links    []link   // the chain being checked
+	path     []string // names on the chain, for loop messages
+	top      fields   // settings of the profile being built
+	fbuf     []fields // settings of its sources; never grows past its capacity
 }
 
 func newChecker(cfg *awsconfig.Config) *checker {
-	return &checker{profiles: cfg.Profiles, sessions: cfg.SSOSessions, fbuf: make([]fields, 0, maxChain+2)}
+	c := &checker{cfg: cfg, sessions: cfg.SSOSessions, fbuf: make([]fields, 0, maxChain+2)}
+	for _, p := range cfg.Profiles {
+		if p == nil {
+			c.hasNil = true
+			break
+		}
+	}
+	return c
 }
 
-// lookup finds a profile by name (the first one, as awsconfig.Config.Profile does).
+// lookup finds a profile by name. It uses the index awsconfig.Load builds (Config.Profile),
+// which costs nothing after Load; a hand-built Config with nil entries gets a private index.
 func (c *checker) lookup(name string) *awsconfig.Profile {
+	if !c.hasNil {
+		return c.cfg.Profile(name)
+	}
 	if c.byName == nil {
-		c.byName = make(map[string]*awsconfig.Profile, len(c.profiles))
-		for _, p := range c.profiles {
+		c.byName = make(map[string]*awsconfig.Profile, len(c.cfg.Profiles))
+		for _, p := range c.cfg.Profiles {
 			if p == nil {
 				continue
 			}
