@@ -55,9 +55,12 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 		}
 		p.Expiration, p.Expired = nil, false
 		p.Warnings = slices.DeleteFunc(p.Warnings, func(w string) bool { return strings.HasPrefix(w, tokenWarningPrefix) })
-		if p.SSOSession == "" && p.SSOStartURL == "" {
+		if p.SSOSession == "" && p.SSOStartURL == "" ||
+			p.SSOSession != "" && cfg != nil && cfg.SSOSessions[p.SSOSession] == nil {
+			// No start URL, or an sso_session without its section: aws sso login cannot help
+			// until the config is fixed, and Build already said how.
 			p.SSOTokenState, p.HasCredentials = TokenMissing, false
-			continue // Build already warned about the missing sso_start_url
+			continue
 		}
 
 		r, seen := cache[key]

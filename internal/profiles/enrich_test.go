@@ -38,6 +38,7 @@ func enrichConfig() *awsconfig.Config {
 		prof("legacy", "sso_start_url="+legacyURL, "sso_region=us-east-1", "sso_account_id=6", "sso_role_name=Admin"),
 		prof("legacy-old-cli", "sso_start_url="+oldURL, "sso_region=us-east-1", "sso_account_id=7", "sso_role_name=Admin"),
 		prof("corp-no-role", "sso_session=corp", "sso_account_id=8"),
+		prof("ghost-session", "sso_session=ghost", "sso_account_id=9", "sso_role_name=Admin"),
 		prof("keys", "aws_access_key_id=AKIA", "aws_secret_access_key=s"),
 	)
 }
@@ -73,6 +74,7 @@ func TestEnrichSSO(t *testing.T) {
 		{"legacy", TokenValid, "2025-06-01T13:00:00Z", false, true, ""},
 		{"legacy-old-cli", TokenExpired, "2021-12-11T07:18:18Z", true, true, "run `aws sso login --profile legacy-old-cli`"},
 		{"corp-no-role", TokenValid, "2025-06-01T20:00:00Z", false, false, ""}, // token, but config incomplete
+		{"ghost-session", TokenMissing, "", false, false, ""},                  // fix the config first: no login command
 	}
 	for _, tt := range tests {
 		p := byName(t, list, tt.name)

@@ -142,7 +142,7 @@ func (c *checker) load(name string, p *awsconfig.Profile, f *fields, top bool) (
 				set = append(set, kv[0])
 			}
 		}
-		return i, fmt.Sprintf("%s are all set, but the SDK allows only one of source_profile, credential_source, credential_process and web_identity_token_file per profile; keep one", strings.Join(set, " and "))
+		return i, fmt.Sprintf("%s are set together, but the SDK allows only one of source_profile, credential_source, credential_process and web_identity_token_file per profile; keep one", strings.Join(set, " and "))
 	}
 
 	if source := l.source; source != "" {
