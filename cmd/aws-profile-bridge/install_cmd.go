@@ -1,23 +1,358 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 )
 
-// The installers issue replaces these with the real install, uninstall and doctor commands.
+// listFlag collects a repeatable flag; each value may also be a comma-separated list.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
+}
+
+const installHelp = `aws-profile-bridge install [--browser LIST] [--system] [--extension-id ID ...]
+       [--chrome-origin chrome-extension://<id>/ ...] [--http-service] [--binary PATH]
+
+Register this binary as the native-messaging host aws_profile_bridge for every browser found
+(Firefox always; Chrome, Chromium, Edge, Brave and Vivaldi when their profile directory or program
+is present, and only with --chrome-origin, since a Chromium manifest must name the extension).
+Each manifest holds the absolute path of this binary (symlinks resolved) unless --binary says
+otherwise. Firefox manifests list the AWS Profile Containers ids
+  aws-profile-containers@yourname.local
+  aws-profile-containers@samfakhreddine.dev
+  {b2568b5f-4d45-421c-bac0-88ca342573b9}
+plus every --extension-id. Ids and origins are remembered (in install-state.json in the config
+directory) and kept by later runs; uninstall forgets them.
+
+Where: Linux ~/.mozilla/native-messaging-hosts and ~/.config/<browser>/NativeMessagingHosts;
+macOS ~/Library/Application Support/<browser>/NativeMessagingHosts; Windows manifest files under
+%LOCALAPPDATA%\aws-profile-bridge\NativeMessagingHosts and registry keys under HKCU (Firefox in
+both the 32-bit and 64-bit views). --system writes the system locations (/usr/lib/mozilla/...,
+/etc/opt/chrome/..., /Library/..., HKLM) and needs root or an administrator.
+
+Running it again changes nothing and says so. Check the result with: aws-profile-bridge doctor`
 
 func cmdInstall(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "aws-profile-bridge install: not in this build yet; run install/install.sh from the source tree")
-	return 1
+	fs := newFlagSet("install", installHelp, stderr)
+	var browsers, ids, origins listFlag
+	fs.Var(&browsers, "browser", "browsers to register, comma-separated: firefox, chrome, chromium, edge, brave, vivaldi, or all (default: those found, and Firefox)")
+	system := fs.Bool("system", false, "register for every user of this machine (needs sudo / an administrator)")
+	fs.Var(&ids, "extension-id", "an extra Firefox add-on id to allow (repeatable)")
+	fs.Var(&origins, "chrome-origin", "a Chromium extension origin chrome-extension://<32 letters a-p>/ to allow (repeatable)")
+	httpService := fs.Bool("http-service", false, "also install and start the HTTP fallback on 127.0.0.1 as a user service (systemd user unit, LaunchAgent or scheduled task) running `<binary> serve`")
+	binary := fs.String("binary", "", "absolute path of the binary to register (default: this one)")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	env, bin, code := installEnv(*binary, stderr)
+	if code != 0 {
+		return code
+	}
+	if *system && *httpService {
+		fmt.Fprintln(stderr, "aws-profile-bridge install: --http-service installs a per-user service; run it without --system, as the user who runs the browser")
+		return 2
+	}
+	if *system && runtime.GOOS != "windows" && os.Geteuid() != 0 {
+		fmt.Fprintf(stderr, "aws-profile-bridge install --system writes system-wide locations and needs root; run:\n  sudo %s install --system%s\n", shellWord(bin), reArgs(args))
+		return 1
+	}
+	if !*system && runtime.GOOS != "windows" && os.Geteuid() == 0 {
+		fmt.Fprintln(stderr, "Warning: running as root registers the host for root only; run it as the user who runs the browser, or add --system.")
+	}
+	changes, err := env.Install(install.Options{
+		Browsers: browsers, System: *system, ExtensionIDs: ids, ChromeOrigins: origins,
+		HTTPService: *httpService, Binary: bin,
+	})
+	printChanges(stdout, changes, bin)
+	if err != nil {
+		fmt.Fprintf(stderr, "aws-profile-bridge install: %v\n", err)
+		return 1
+	}
+	if !install.Changed(changes) {
+		fmt.Fprintln(stdout, "Nothing changed: everything was already installed.")
+	} else {
+		fmt.Fprintln(stdout, "Done. Restart the browser (or reload the extension), then check with:")
+		fmt.Fprintf(stdout, "  %s doctor\n", cmdName(bin))
+	}
+	return 0
 }
+
+const uninstallHelp = `aws-profile-bridge uninstall [--system] [--browser LIST] [--http-service]
+
+Remove what install wrote: the host manifests that are ours (recorded by install, or found at the
+usual places naming an aws-profile-bridge binary), their Windows registry keys, the HTTP service
+(stopped first), the install state file, and the directories install created once empty.
+Manifests of other programs are left alone, and ~/.aws (profiles, credentials, logs) is never
+touched. --http-service removes only the HTTP service. The binary itself stays: install/install.sh --uninstall (or install.ps1 -Uninstall)
+removes it too.`
 
 func cmdUninstall(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "aws-profile-bridge uninstall: not in this build yet; run install/install.sh --uninstall from the source tree")
-	return 1
+	fs := newFlagSet("uninstall", uninstallHelp, stderr)
+	var browsers listFlag
+	fs.Var(&browsers, "browser", "only these browsers, comma-separated (default: all); the service is removed only without --browser")
+	system := fs.Bool("system", false, "remove the system-wide registration (needs sudo / an administrator)")
+	serviceOnly := fs.Bool("http-service", false, "remove only the HTTP service, keep the browser registrations")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	env, bin, code := installEnv("", stderr)
+	if code != 0 {
+		return code
+	}
+	changes, err := env.Uninstall(install.UninstallOptions{System: *system, Browsers: browsers, ServiceOnly: *serviceOnly})
+	printChanges(stdout, changes, bin)
+	if err != nil {
+		fmt.Fprintf(stderr, "aws-profile-bridge uninstall: %v\n", err)
+		if *system && runtime.GOOS != "windows" && os.Geteuid() != 0 {
+			fmt.Fprintf(stderr, "run: sudo %s uninstall --system\n", shellWord(bin))
+		}
+		return 1
+	}
+	if !install.Changed(changes) {
+		fmt.Fprintln(stdout, "Nothing to remove: aws-profile-bridge is not registered here.")
+	} else {
+		fmt.Fprintln(stdout, "Removed. Your ~/.aws is untouched.")
+	}
+	return 0
 }
 
+const doctorHelp = `aws-profile-bridge doctor [--json]
+
+Check the installation, for every browser: is a host manifest present, valid JSON, named
+aws_profile_bridge.json with name aws_profile_bridge and type stdio, pointing at an existing
+executable, listing the expected extension ids (Firefox) or valid origins (Chromium family), not
+writable by others, and (Windows) registered in the registry; can the host be started the way the
+browser starts it and answer a version frame; are the log files and the token/config directory
+private; is the HTTP service running if installed; is Firefox a Snap or Flatpak (then it explains
+the portal and the HTTP fallback). Each problem comes with the command to fix it.
+
+Exit status: 0 when nothing is broken, 1 otherwise. --json prints {"ok":…,"findings":[…]}.`
+
 func cmdDoctor(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "aws-profile-bridge doctor: not in this build yet")
-	return 1
+	fs := newFlagSet("doctor", doctorHelp, stderr)
+	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	env, bin, code := installEnv("", stderr)
+	if code != 0 {
+		return code
+	}
+	findings := env.Doctor(install.DoctorOptions{Binary: bin, Version: version, Protocol: bridge.ProtocolVersion})
+	name := cmdName(bin)
+	for i := range findings {
+		findings[i].Fix = withCmdName(findings[i].Fix, name)
+		findings[i].Message = withCmdName(findings[i].Message, name)
+	}
+	broken := install.Broken(findings)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(struct {
+			OK       bool              `json:"ok"`
+			Findings []install.Finding `json:"findings"`
+		}{!broken, findings})
+	} else {
+		printFindings(stdout, findings)
+	}
+	if broken {
+		return 1
+	}
+	return 0
+}
+
+func printFindings(w io.Writer, findings []install.Finding) {
+	n := 0
+	for _, f := range findings {
+		label := map[string]string{install.StatusOK: "ok", install.StatusInfo: "info", install.StatusWarn: "WARN", install.StatusFail: "FAIL"}[f.Status]
+		where := f.Check
+		if f.Browser != "" {
+			where += " " + f.Browser
+		}
+		fmt.Fprintf(w, "%-4s  %-16s %s\n", label, where, f.Message)
+		if f.Fix != "" && f.Status != install.StatusOK {
+			fmt.Fprintf(w, "      %-16s fix: %s\n", "", f.Fix)
+		}
+		if f.Status == install.StatusFail {
+			n++
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "\nNothing is broken.")
+	} else {
+		fmt.Fprintf(w, "\n%d problem(s) found; run the fix shown under each, then run doctor again.\n", n)
+	}
+}
+
+func printChanges(w io.Writer, changes []install.Change, bin string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	name := cmdName(bin)
+	for _, c := range changes {
+		who := install.Titles[c.Browser]
+		if who == "" {
+			who = c.What
+		} else if c.What != "manifest" && c.What != "browser" {
+			who += " " + c.What
+		}
+		line := fmt.Sprintf("%s\t%s\t%s", who, c.Action, c.Path)
+		if c.Note != "" {
+			if c.Path == "" {
+				line = fmt.Sprintf("%s\t%s\t%s", who, c.Action, withCmdName(c.Note, name))
+			} else {
+				line += "\n\t\t" + withCmdName(c.Note, name)
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	tw.Flush()
+}
+
+// installEnv builds the installer's view of this machine and finds the binary to register.
+func installEnv(binFlag string, stderr io.Writer) (*install.Env, string, int) {
+	st, err := loadSettings()
+	if err != nil {
+		fmt.Fprintf(stderr, "aws-profile-bridge: %v\n", err)
+		return nil, "", 1
+	}
+	bin, err := binaryPath(binFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "aws-profile-bridge: %v\n", err)
+		return nil, "", 1
+	}
+	return osEnv(st), bin, 0
+}
+
+func osEnv(st settings.Settings) *install.Env {
+	e := &install.Env{
+		GOOS: runtime.GOOS, Home: st.Home, ConfigDir: st.ConfigDir, LogDir: st.LogDir, Port: st.Port,
+		ProgramFiles: os.Getenv("ProgramFiles"), UID: os.Getuid(), Registry: install.OSRegistry(),
+		LookPath: exec.LookPath, Run: runCommand, HTTPGet: httpGet,
+	}
+	if u, err := user.Current(); err == nil {
+		e.User = u.Username
+	}
+	return e
+}
+
+// runCommand runs a service-manager command (never through a shell) with a time limit.
+func runCommand(name string, args ...string) ([]byte, error) {
+	cmd := exec.Command(name, args...)
+	done := make(chan struct{})
+	var out []byte
+	var err error
+	go func() { out, err = cmd.CombinedOutput(); close(done) }()
+	select {
+	case <-done:
+		return out, err
+	case <-time.After(20 * time.Second):
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+		}
+		<-done
+		return out, fmt.Errorf("%s did not finish within 20 s", name)
+	}
+}
+
+func httpGet(url string) (int, error) {
+	c := &http.Client{Timeout: 2 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// binaryPath is the binary to register: --binary, or this executable with symlinks resolved.
+func binaryPath(flagValue string) (string, error) {
+	p := flagValue
+	if p == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", fmt.Errorf("cannot find this program's path (%v); pass --binary /absolute/path/to/aws-profile-bridge", err)
+		}
+		p = exe
+	}
+	p, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	} else if flagValue != "" {
+		return "", fmt.Errorf("--binary %s: %v", flagValue, err)
+	}
+	return p, nil
+}
+
+// cmdName is how the user should type this binary: its bare name when PATH finds this very
+// file, else its full path.
+func cmdName(bin string) string {
+	if p, err := exec.LookPath("aws-profile-bridge"); err == nil {
+		if r, err := filepath.EvalSymlinks(p); err == nil && r == bin {
+			return "aws-profile-bridge"
+		}
+	}
+	return shellWord(bin)
+}
+
+// withCmdName rewrites "aws-profile-bridge …" commands in a hint to use name.
+func withCmdName(s, name string) string {
+	if name == "aws-profile-bridge" {
+		return s
+	}
+	s = strings.ReplaceAll(s, "`aws-profile-bridge ", "`"+name+" ")
+	s = strings.ReplaceAll(s, "sudo aws-profile-bridge ", "sudo "+name+" ")
+	s = strings.ReplaceAll(s, "&& aws-profile-bridge ", "&& "+name+" ")
+	if strings.HasPrefix(s, "aws-profile-bridge ") {
+		s = name + strings.TrimPrefix(s, "aws-profile-bridge")
+	}
+	return s
+}
+
+func shellWord(p string) string {
+	if runtime.GOOS == "windows" {
+		if strings.ContainsAny(p, " \t") {
+			return "& '" + strings.ReplaceAll(p, "'", "''") + "'"
+		}
+		return p
+	}
+	if p != "" && !strings.ContainsAny(p, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}
+
+func reArgs(args []string) string {
+	var b strings.Builder
+	for _, a := range args {
+		if a == "--system" || a == "-system" {
+			continue
+		}
+		b.WriteString(" " + shellWord(a))
+	}
+	return b.String()
 }

@@ -329,7 +329,7 @@ func (e *Env) checkService(st State, o DoctorOptions) []Finding {
 	}
 	if !e.ServeSupported(bin) {
 		return []Finding{{Check: "service", Status: StatusFail, Path: path, Message: "the HTTP service is installed but cannot run: " + NoServeNote(bin),
-			Fix: "aws-profile-bridge uninstall && aws-profile-bridge install   # drops the unit until a build with `serve` is installed"}}
+			Fix: "aws-profile-bridge uninstall --http-service   # removes just the unit, until a build with `serve` is installed"}}
 	}
 	var out []Finding
 	if !e.serviceRunning() {

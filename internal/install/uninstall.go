@@ -14,6 +14,8 @@ import (
 type UninstallOptions struct {
 	System   bool     // remove the system-scope registration instead of the user one
 	Browsers []string // nil: every browser
+	// ServiceOnly removes the HTTP service and leaves the browser registrations.
+	ServiceOnly bool
 }
 
 // Uninstall removes what install wrote in the chosen scope: manifests that are ours (recorded in
@@ -63,6 +65,9 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 		}
 	}
 	removed := map[string]bool{}
+	if o.ServiceOnly {
+		order = nil
+	}
 	for _, p := range order {
 		b := candidates[p]
 		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
@@ -83,7 +88,7 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 	}
 
 	// Registry keys (Windows): recorded ones, and any key of ours pointing into our directories.
-	if e.GOOS == "windows" && e.Registry != nil {
+	if e.GOOS == "windows" && e.Registry != nil && !o.ServiceOnly {
 		root := e.root(o.System)
 		type rk struct {
 			view View
