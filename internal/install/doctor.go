@@ -387,6 +387,9 @@ func (e *Env) checkSandbox() []Finding {
 }
 
 func isAbs(goos, p string) bool {
+	if filepath.IsAbs(p) {
+		return true
+	}
 	if goos == "windows" {
 		return len(p) > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') || strings.HasPrefix(p, `\\`)
 	}
