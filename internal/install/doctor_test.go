@@ -19,7 +19,9 @@ func TestDoctorFindings(t *testing.T) {
 		{"healthy", false, nil, "", ""},
 		{"missing manifest", false, func(t *testing.T, e *Env, m, _ string) { os.Remove(m) }, "manifest", "no Firefox host manifest"},
 		{"bad JSON", false, func(t *testing.T, e *Env, m, _ string) { os.WriteFile(m, []byte("{not json"), 0o644) }, "manifest", "not valid JSON"},
-		{"wrong name", false, func(t *testing.T, e *Env, m, bin string) { rewrite(t, m, `"name": "aws_profile_bridge"`, `"name": "other_host"`) }, "manifest", `name is "other_host"`},
+		{"wrong name", false, func(t *testing.T, e *Env, m, bin string) {
+			rewrite(t, m, `"name": "aws_profile_bridge"`, `"name": "other_host"`)
+		}, "manifest", `name is "other_host"`},
 		{"wrong type", false, func(t *testing.T, e *Env, m, _ string) { rewrite(t, m, `"type": "stdio"`, `"type": "pipe"`) }, "manifest", `type is "pipe"`},
 		{"relative path", false, func(t *testing.T, e *Env, m, bin string) { rewrite(t, m, bin, "aws-profile-bridge") }, "manifest", "not absolute"},
 		{"missing binary", false, func(t *testing.T, e *Env, _, bin string) { os.Remove(bin) }, "manifest", "does not exist"},
@@ -47,7 +49,9 @@ func TestDoctorFindings(t *testing.T) {
 			e.Probe = func(string, []string, []byte) ([]byte, error) { return []byte(`{"action":"error2"}`), nil }
 		}, "host", "too old"},
 		{"other protocol", false, func(t *testing.T, e *Env, _, _ string) {
-			e.Probe = func(string, []string, []byte) ([]byte, error) { return []byte(`{"action":"version","protocol":"2"}`), nil }
+			e.Probe = func(string, []string, []byte) ([]byte, error) {
+				return []byte(`{"action":"version","protocol":"2"}`), nil
+			}
 		}, "host", `protocol "2"`},
 	}
 	for _, tt := range tests {

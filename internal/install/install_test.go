@@ -349,8 +349,8 @@ func TestInstallWindowsRegistry(t *testing.T) {
 	ffPath := filepath.Join(e.Home, "AppData", "Local", "aws-profile-bridge", "NativeMessagingHosts", "firefox", ManifestFile)
 	edgePath := filepath.Join(e.Home, "AppData", "Local", "aws-profile-bridge", "NativeMessagingHosts", "edge", ManifestFile)
 	want := map[string]string{
-		`HKCU|32-bit|Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`:  ffPath,
-		`HKCU|64-bit|Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`:  ffPath,
+		`HKCU|32-bit|Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`:         ffPath,
+		`HKCU|64-bit|Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`:         ffPath,
 		`HKCU|default|Software\Microsoft\Edge\NativeMessagingHosts\aws_profile_bridge`: edgePath,
 	}
 	if got := reg.Keys(); len(got) != len(want) {
@@ -500,7 +500,9 @@ func TestServiceWithoutServe(t *testing.T) {
 	fr := &fakeRun{serve: false}
 	e.Run = fr.run
 	cs := mustInstall(t, e, Options{Binary: bin, HTTPService: true})
-	if !slices.ContainsFunc(cs, func(c Change) bool { return c.Action == "not started" && strings.Contains(c.Note, "no `serve` command") }) {
+	if !slices.ContainsFunc(cs, func(c Change) bool {
+		return c.Action == "not started" && strings.Contains(c.Note, "no `serve` command")
+	}) {
 		t.Errorf("changes %+v", cs)
 	}
 	if slices.ContainsFunc(fr.calls, func(c string) bool { return strings.HasPrefix(c, "systemctl") }) {
