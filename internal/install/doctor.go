@@ -83,6 +83,10 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 	}
 	add(Finding{Check: "binary", Status: StatusInfo, Path: o.Binary, Message: fmt.Sprintf("this is aws-profile-bridge %s at %s", o.Version, o.Binary)})
 
+	// Before any host is started: the host itself tightens its log directory and file.
+	out = append(out, e.checkPrivateDir("logs", e.LogDir, "aws_profile_bridge")...)
+	out = append(out, e.checkPrivateDir("tokens", e.ConfigDir, "")...)
+
 	ids := union(DefaultExtensionIDs, st.ExtensionIDs)
 	for _, b := range Browsers {
 		user := filepath.Join(e.ManifestDir(b, false), ManifestFile)
@@ -119,8 +123,6 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 				Fix:     "aws-profile-bridge install --browser " + b + " --chrome-origin chrome-extension://<id>/"})
 		}
 	}
-	out = append(out, e.checkPrivateDir("logs", e.LogDir, "aws_profile_bridge")...)
-	out = append(out, e.checkPrivateDir("tokens", e.ConfigDir, "")...)
 	out = append(out, e.checkService(st, o)...)
 	out = append(out, e.checkSandbox()...)
 	return out

@@ -118,7 +118,8 @@ func (e *Env) installService(st *State, binary string) ([]Change, error) {
 		return nil, fmt.Errorf("writing the service unit %s: %w", path, err)
 	}
 	st.addFile(FileRec{Path: path, Kind: "service"})
-	st.Service = &ServiceRec{Kind: e.serviceKind(), Path: path, Binary: binary}
+	started := st.Service != nil && st.Service.Started
+	st.Service = &ServiceRec{Kind: e.serviceKind(), Path: path, Binary: binary, Started: started}
 	changes := []Change{{What: "service", Path: path, Action: action}}
 	if !e.ServeSupported(binary) {
 		changes = append(changes, Change{What: "service", Path: e.ServiceName(), Action: "not started", Note: NoServeNote(binary)})
@@ -128,6 +129,7 @@ func (e *Env) installService(st *State, binary string) ([]Change, error) {
 		changes = append(changes, Change{What: "service", Path: e.ServiceName(), Action: "unchanged", Note: "running"})
 		return changes, nil
 	}
+	st.Service.Started = true
 	cmds := e.startCommands(path)
 	for i, c := range cmds {
 		out, err := e.Run(c[0], c[1:]...)

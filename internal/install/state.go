@@ -48,6 +48,9 @@ type ServiceRec struct {
 	Kind   string `json:"kind"` // "systemd", "launchd", "task"
 	Path   string `json:"path"`
 	Binary string `json:"binary"`
+	// Started says install asked the service manager to run it; only then does uninstall ask
+	// it to stop (the unit name is per user, not per HOME).
+	Started bool `json:"started,omitempty"`
 }
 
 func (e *Env) statePath() string { return filepath.Join(e.ConfigDir, StateFile) }

@@ -129,7 +129,8 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 		}
 		if _, err := os.Stat(path); err == nil {
 			if st.Service != nil || isOurService(path) {
-				if e.Run != nil {
+				started := st.Service == nil || st.Service.Started // unrecorded: assume it may run
+				if e.Run != nil && started {
 					for _, c := range e.stopCommands() {
 						_, _ = e.Run(c[0], c[1:]...)
 					}
@@ -138,7 +139,7 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 					errs = append(errs, fmt.Errorf("removing %s: %w", path, err))
 				} else {
 					changes = append(changes, Change{What: "service", Path: path, Action: "removed"})
-					if e.GOOS == "linux" && e.Run != nil {
+					if e.GOOS == "linux" && e.Run != nil && started {
 						_, _ = e.Run("systemctl", "--user", "daemon-reload")
 					}
 				}
