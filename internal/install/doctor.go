@@ -97,7 +97,19 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 		}
 		found, _ := e.Detected(b)
 		checked := false
-		for _, p := range []string{user, sys} {
+		paths := []string{user, sys}
+		if e.GOOS == "windows" && e.Registry != nil {
+			// The browser follows the registry, which may name a manifest elsewhere (another
+			// installer's); check what it will actually read.
+			for _, root := range []Root{CurrentUser, LocalMachine} {
+				for _, v := range RegistryViews(b) {
+					if cur, err := e.Registry.Default(root, v, RegistryKey(b)); err == nil && !slices.ContainsFunc(paths, func(p string) bool { return strings.EqualFold(p, cur) }) {
+						paths = append(paths, cur)
+					}
+				}
+			}
+		}
+		for _, p := range paths {
 			if p == "" {
 				continue
 			}
@@ -148,7 +160,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 			}
 		}
 	}
-	if filepath.Base(p) != ManifestFile {
+	if e.GOOS != "windows" && filepath.Base(p) != ManifestFile {
 		return fail(fmt.Sprintf("the manifest file is named %s; it must be %s", filepath.Base(p), ManifestFile), fixInstall)
 	}
 	m, err := ReadManifest(p)

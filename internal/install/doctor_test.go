@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -165,5 +166,19 @@ func TestDoctorOtherBinaryWarns(t *testing.T) {
 	}
 	if !found || Broken(f) {
 		t.Errorf("%+v", f)
+	}
+}
+
+func TestDoctorWindowsFollowsRegistry(t *testing.T) {
+	e, bin := testEnv(t, "windows")
+	other := filepath.Join(e.Home, "old-installer", "host.json")
+	os.MkdirAll(filepath.Dir(other), 0o755)
+	os.WriteFile(other, []byte(`{"name":"aws_profile_bridge","path":"C:\\old\\host.bat","type":"stdio","allowed_extensions":["x@y"]}`), 0o644)
+	e.Registry.SetDefault(CurrentUser, View32, RegistryKey(Firefox), other)
+	f := e.Doctor(DoctorOptions{Binary: bin})
+	if !slices.ContainsFunc(f, func(x Finding) bool {
+		return x.Status == StatusFail && x.Path == other && strings.Contains(x.Message, "does not exist")
+	}) {
+		t.Errorf("doctor did not check the manifest the registry names: %+v", f)
 	}
 }
