@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,14 +85,18 @@ func (s *signer) addCall(c string) {
 
 func (s *signer) warn(w string) { s.warnings = append(s.warnings, w) }
 
-// redact replaces every secret seen during this SignIn in msg.
+// accessKeyRE matches AWS access key ids (long-term AKIA…, temporary ASIA…).
+var accessKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,124}\b`)
+
+// redact replaces every secret seen during this SignIn, and anything shaped like an access key
+// id, in msg.
 func (s *signer) redact(msg string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, x := range s.secrets {
 		msg = strings.ReplaceAll(msg, x, "[redacted]")
 	}
-	return msg
+	return accessKeyRE.ReplaceAllString(msg, "[redacted]")
 }
 
 // mode is how console-capable credentials are made.
@@ -126,6 +131,9 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	top, err := resolveChain(cfg, name)
 	if err != nil {
 		return nil, err
+	}
+	for l := top; l != nil; l = l.source { // the SDK reads these itself: know them to scrub them
+		s.addSecret(l.p.Get("aws_access_key_id"), l.p.Get("aws_secret_access_key"), l.p.Get("aws_session_token"))
 	}
 	m, err := s.modeOf(top)
 	if err != nil {

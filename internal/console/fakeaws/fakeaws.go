@@ -109,6 +109,7 @@ type Server struct {
 	issued     map[string]Issued
 	maxRole    map[string]time.Duration
 	seq        int
+	gen        int // bumped by Reset
 }
 
 // New starts a fake; Close it when done.
@@ -205,6 +206,7 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reqs = nil
+	s.gen++
 	s.fails = map[string]*Failure{}
 }
 
@@ -242,7 +244,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	idx := len(s.reqs)
+	idx, gen := len(s.reqs), s.gen
 	s.reqs = append(s.reqs, req)
 	f := s.fails[req.Action]
 	var fail *Failure
@@ -263,7 +265,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	defer func() {
 		s.mu.Lock()
-		s.reqs[idx].Status = rec.status
+		if gen == s.gen && idx < len(s.reqs) { // not forgotten by Reset meanwhile
+			s.reqs[idx].Status = rec.status
+		}
 		s.mu.Unlock()
 	}()
 	if fail != nil && fail.Delay > 0 {
