@@ -59,6 +59,9 @@ func usage(w io.Writer) {
 
 Usage:
   aws-profile-bridge profiles [--json]    list profiles from ~/.aws/config and ~/.aws/credentials
+  aws-profile-bridge install [flags]      register the host for your browsers (--help for flags)
+  aws-profile-bridge uninstall [flags]    remove what install wrote (never touches ~/.aws)
+  aws-profile-bridge doctor [--json]      check the installation and say what to fix
   aws-profile-bridge version [--json]     print the version and commit
   aws-profile-bridge help [COMMAND]       show help for a command
 
