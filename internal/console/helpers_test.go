@@ -36,7 +36,7 @@ var secretsForLeakCheck = []string{
 
 // world is one test's AWS home and fake AWS.
 type world struct {
-	t    *testing.T
+	t    testing.TB
 	home string
 	aws  *fakeaws.Server
 	env  Env
@@ -45,7 +45,7 @@ type world struct {
 
 // newWorld writes the config and credentials files into a fresh HOME, starts the fake and
 // points the SDK at it.
-func newWorld(t *testing.T, config, credentials string) *world {
+func newWorld(t testing.TB, config, credentials string) *world {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
@@ -100,7 +100,7 @@ func (w *world) signIn(profile string, opt Options) (*Result, error) {
 }
 
 // loadConfig uses awsconfig.Load, or a minimal parser while Load is not implemented.
-func loadConfig(t *testing.T, p awsconfig.Paths) *awsconfig.Config {
+func loadConfig(t testing.TB, p awsconfig.Paths) *awsconfig.Config {
 	t.Helper()
 	cfg, err := awsconfig.Load(p)
 	if err == nil {

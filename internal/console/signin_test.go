@@ -144,7 +144,7 @@ const (
 
 // newTestWorld is newWorld with testConfig, a web identity token, credential processes and the
 // identities the fake answers for the canary keys.
-func newTestWorld(t *testing.T) *world {
+func newTestWorld(t testing.TB) *world {
 	t.Helper()
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "webid-token")
