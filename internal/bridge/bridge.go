@@ -60,6 +60,10 @@ type Service struct {
 	Now     func() time.Time
 	Log     zerolog.Logger
 	Open    OpenFunc
+	// CacheDir holds the getProfiles reply cache (cache.go); "" disables it.
+	CacheDir string
+
+	cacheHits int // for tests
 }
 
 func (s *Service) now() time.Time {
@@ -91,11 +95,25 @@ func (s *Service) Handle(ctx context.Context, raw []byte) []byte {
 func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 	switch req.Action {
 	case ActionGetProfiles, ActionEnrichSSO:
+		cacheable := s.CacheDir != "" && req.Action == ActionGetProfiles && req.Offset == 0 && req.Limit == 0
+		var stamps []fileStamp
+		var build string
+		if cacheable {
+			stamps, build = s.stamps(), s.buildID() // before reading: a change while we read means a miss next time
+			if reply, ok := s.cachedList(stamps, build); ok {
+				s.cacheHits++
+				return reply, nil
+			}
+		}
 		list, cfg, err := s.Profiles(req.Action == ActionEnrichSSO, req.ProfileNames)
 		if err != nil {
 			return nil, err
 		}
-		return ProfileListReply(list, cfg.Warnings, req.Offset, req.Limit)
+		reply, err := ProfileListReply(list, cfg.Warnings, req.Offset, req.Limit)
+		if err == nil && cacheable {
+			s.storeList(reply, list, stamps, build)
+		}
+		return reply, err
 	case ActionVersion:
 		return marshal(map[string]string{"action": ActionVersion, "version": s.Version, "commit": s.Commit, "protocol": ProtocolVersion})
 	case ActionOpenProfile:

@@ -7,6 +7,7 @@ package settings
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,7 @@ var Vars = []Var{
 	{"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT", "https://<partition sign-in host>/federation", "full URL of the federation endpoint for getSigninToken (tests point it at a local fake)"},
 	{"AWS_PROFILE_BRIDGE_PORT", "10999", "TCP port of the HTTP fallback on 127.0.0.1"},
 	{"AWS_PROFILE_BRIDGE_CONFIG_DIR", "$XDG_CONFIG_HOME/aws-profile-bridge or ~/.config/aws-profile-bridge", "directory of the API token store"},
+	{"AWS_PROFILE_BRIDGE_CACHE_DIR", "$XDG_CACHE_HOME/aws-profile-bridge or ~/.cache/aws-profile-bridge (macOS ~/Library/Caches/aws-profile-bridge, Windows %LOCALAPPDATA%\\aws-profile-bridge\\cache)", "where the host keeps its last getProfiles reply (no secrets) to skip re-parsing unchanged files; \"off\" disables it"},
 	{"AWS_CONFIG_FILE", "~/.aws/config", "the AWS config file (the SDK's variable)"},
 	{"AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials", "the AWS credentials file (the SDK's variable)"},
 }
@@ -40,6 +42,7 @@ type Settings struct {
 	SigninEndpoint string
 	Port           int
 	ConfigDir      string
+	CacheDir       string // "" when disabled
 }
 
 // DefaultPort is the extension's HTTP port.
@@ -87,7 +90,30 @@ func FromEnv(getenv func(string) string, home string) (Settings, error) {
 	default:
 		s.ConfigDir = filepath.Join(home, ".config", "aws-profile-bridge")
 	}
+	s.CacheDir = cacheDir(getenv, home, runtime.GOOS)
 	return s, nil
+}
+
+func cacheDir(getenv func(string) string, home, goos string) string {
+	switch v := getenv("AWS_PROFILE_BRIDGE_CACHE_DIR"); {
+	case strings.EqualFold(v, "off"):
+		return ""
+	case v != "":
+		return expandHome(v, home)
+	}
+	switch goos {
+	case "darwin":
+		return filepath.Join(home, "Library", "Caches", "aws-profile-bridge")
+	case "windows":
+		if d := getenv("LOCALAPPDATA"); d != "" {
+			return filepath.Join(d, "aws-profile-bridge", "cache")
+		}
+		return filepath.Join(home, "AppData", "Local", "aws-profile-bridge", "cache")
+	}
+	if d := getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "aws-profile-bridge")
+	}
+	return filepath.Join(home, ".cache", "aws-profile-bridge")
 }
 
 func expandHome(p, home string) string {

@@ -61,3 +61,25 @@ func TestFromEnvRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestCacheDir(t *testing.T) {
+	home := "/home/u"
+	for _, tc := range []struct {
+		env  map[string]string
+		goos string
+		want string
+	}{
+		{nil, "linux", filepath.Join(home, ".cache", "aws-profile-bridge")},
+		{map[string]string{"XDG_CACHE_HOME": "/xdg-cache"}, "linux", filepath.Join("/xdg-cache", "aws-profile-bridge")},
+		{map[string]string{"XDG_CACHE_HOME": "relative"}, "linux", filepath.Join(home, ".cache", "aws-profile-bridge")},
+		{nil, "darwin", filepath.Join(home, "Library", "Caches", "aws-profile-bridge")},
+		{map[string]string{"LOCALAPPDATA": "/lad"}, "windows", filepath.Join("/lad", "aws-profile-bridge", "cache")},
+		{map[string]string{"AWS_PROFILE_BRIDGE_CACHE_DIR": "off"}, "linux", ""},
+		{map[string]string{"AWS_PROFILE_BRIDGE_CACHE_DIR": "OFF"}, "darwin", ""},
+		{map[string]string{"AWS_PROFILE_BRIDGE_CACHE_DIR": "~/c"}, "linux", filepath.Join(home, "c")},
+	} {
+		if got := cacheDir(env(tc.env), home, tc.goos); got != tc.want {
+			t.Errorf("%v on %s: %q, want %q", tc.env, tc.goos, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package bridge
+
+import (
+	"bytes"
+	"encoding/json"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+)
+
+// The reply cache: the native host is a new process per request, and parsing thousands of
+// profiles on every popup open is most of its work. So the default getProfiles reply (no offset,
+// no limit) is kept on disk with a fingerprint of both AWS files, and served again while
+//   - both files have the same path, size, modification time and (on Unix) inode and change time,
+//   - the binary is the same build, and
+//   - no profile's expiry has passed since the reply was built (Expired would flip).
+// Like git's index it guards against "racy" files: a reply is not stored while either file was
+// changed within racyWindow, since a second change in the same clock tick could keep the stamp.
+// The cache holds exactly the reply the extension gets (names, regions, ARNs, account ids; no
+// key, token or secret), in a 0600 file in a 0700 directory. Any doubt means a miss.
+
+const cacheFile = "profiles-reply.v1"
+
+// racyWindow is how recently a file may have changed and still be trusted by its stamp.
+var racyWindow = 3 * time.Second
+
+type fileStamp struct {
+	Path    string `json:"path"`
+	Exists  bool   `json:"exists"`
+	Size    int64  `json:"size"`
+	ModNs   int64  `json:"mod_ns"`
+	Ino     uint64 `json:"ino,omitempty"`
+	CtimeNs int64  `json:"ctime_ns,omitempty"`
+}
+
+// changedNs is the latest time the file's stamp says it changed.
+func (f fileStamp) changedNs() int64 { return max(f.ModNs, f.CtimeNs) }
+
+type cacheHeader struct {
+	Build      string      `json:"build"`
+	Files      []fileStamp `json:"files"`
+	ValidUntil int64       `json:"valid_until_ns"` // 0: no expiry ahead
+	Len        int         `json:"len"`            // of the reply that follows the header line
+	CRC        uint32      `json:"crc32c"`         // of that reply: a torn or altered file is a miss
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{Path: path}
+	}
+	st := fileStamp{Path: path, Exists: true, Size: fi.Size(), ModNs: fi.ModTime().UnixNano()}
+	st.Ino, st.CtimeNs = sysStamp(fi)
+	return st
+}
+
+func (s *Service) stamps() []fileStamp {
+	return []fileStamp{stampOf(s.Paths.ConfigFile), stampOf(s.Paths.CredentialsFile)}
+}
+
+// buildID identifies this binary, so a new build never serves an old build's reply.
+func (s *Service) buildID() string {
+	id := s.Version + "+" + s.Commit
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			id += "+" + exe + "+" + fi.ModTime().UTC().Format(time.RFC3339Nano) + "+" + itoa(fi.Size())
+		}
+	}
+	return id
+}
+
+// cachedList returns the stored reply when it is still exactly what a rebuild would produce.
+func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, bool) {
+	f, err := os.Open(filepath.Join(s.CacheDir, cacheFile))
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || !privateFile(fi) || fi.Size() > MaxReply+64<<10 {
+		return nil, false // someone else could have written it: never trust it
+	}
+	data := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, false
+	}
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 {
+		return nil, false
+	}
+	var h cacheHeader
+	if err := json.Unmarshal(data[:nl], &h); err != nil || h.Build != build || len(h.Files) != len(stamps) {
+		return nil, false
+	}
+	for i := range stamps {
+		if h.Files[i] != stamps[i] {
+			return nil, false
+		}
+	}
+	if h.ValidUntil != 0 && !s.now().Before(time.Unix(0, h.ValidUntil)) {
+		return nil, false
+	}
+	reply := data[nl+1:]
+	if len(reply) == 0 || len(reply) != h.Len || crc32.Checksum(reply, castagnoli) != h.CRC {
+		return nil, false
+	}
+	return reply, true
+}
+
+// storeList writes the reply for the next process; failures only cost speed, so they are logged.
+func (s *Service) storeList(reply []byte, list []profiles.Profile, stamps []fileStamp, build string) {
+	horizon := time.Now().Add(-racyWindow).UnixNano()
+	for _, f := range stamps {
+		if f.Exists && f.changedNs() > horizon {
+			return // racy: changed too recently to trust the stamp
+		}
+	}
+	h := cacheHeader{Build: build, Files: stamps, Len: len(reply), CRC: crc32.Checksum(reply, castagnoli)}
+	now := s.now()
+	for i := range list {
+		if list[i].Expiration == nil {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, *list[i].Expiration)
+		if err != nil {
+			return // cannot tell when the reply goes stale: do not cache it
+		}
+		if t.After(now) && (h.ValidUntil == 0 || t.UnixNano() < h.ValidUntil) {
+			h.ValidUntil = t.UnixNano()
+		}
+	}
+	head, err := json.Marshal(h)
+	if err != nil {
+		return
+	}
+	if err := os.MkdirAll(s.CacheDir, 0o700); err != nil {
+		s.Log.Debug().Err(err).Msg("reply cache: cannot create the directory")
+		return
+	}
+	if fi, err := os.Stat(s.CacheDir); err != nil || fi.Mode().Perm()&0o077 != 0 && !isWindows {
+		s.Log.Warn().Str("dir", s.CacheDir).Msg("reply cache: directory is not private (want 0700); not using it")
+		return
+	}
+	tmp, err := os.CreateTemp(s.CacheDir, cacheFile+".tmp*")
+	if err != nil {
+		return
+	}
+	_ = tmp.Chmod(0o600)
+	_, werr := tmp.Write(append(append(head, '\n'), reply...))
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(s.CacheDir, cacheFile)); err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,181 @@
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cachedService is a Service with the reply cache on and the racy window off, so files written a
+// moment ago can be cached (the racy test turns it back on).
+func cachedService(t *testing.T, config, credentials string) *Service {
+	t.Helper()
+	s := newService(t, config, credentials)
+	s.CacheDir = filepath.Join(t.TempDir(), "cache")
+	old := racyWindow
+	racyWindow = 0
+	t.Cleanup(func() { racyWindow = old })
+	return s
+}
+
+func getProfiles(t *testing.T, s *Service) []byte {
+	t.Helper()
+	return s.Handle(context.Background(), []byte(`{"action":"getProfiles"}`))
+}
+
+func TestReplyCacheHitIsIdentical(t *testing.T) {
+	s := cachedService(t, "[profile a]\nregion = eu-west-1\n", "[b]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n")
+	first := getProfiles(t, s)
+	if s.cacheHits != 0 {
+		t.Fatal("first request cannot be a hit")
+	}
+	second := getProfiles(t, s)
+	if s.cacheHits != 1 {
+		t.Fatalf("second request should be served from the cache (hits=%d)", s.cacheHits)
+	}
+	if !bytes.Equal(first, second) {
+		t.Errorf("cached reply differs:\n%s\n%s", first, second)
+	}
+	// Paged and enrich requests never use it.
+	s.Handle(context.Background(), []byte(`{"action":"getProfiles","limit":1}`))
+	s.Handle(context.Background(), []byte(`{"action":"enrichSSOProfiles"}`))
+	if s.cacheHits != 1 {
+		t.Errorf("paged or enrich request served from the cache")
+	}
+}
+
+func TestReplyCacheMissesOnEveryChange(t *testing.T) {
+	s := cachedService(t, "[profile a]\nregion = eu-west-1\n", "")
+	getProfiles(t, s)
+
+	// Content change of the same size, with the modification time put back: the change time
+	// (and on Windows the size/mtime pair) must still give it away.
+	fi, _ := os.Stat(s.Paths.ConfigFile)
+	if err := os.WriteFile(s.Paths.ConfigFile, []byte("[profile b]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(s.Paths.ConfigFile, fi.ModTime(), fi.ModTime())
+	r := string(getProfiles(t, s))
+	if runtime.GOOS != "windows" {
+		if !strings.Contains(r, `"name":"b"`) || strings.Contains(r, `"name":"a"`) || s.cacheHits != 0 {
+			t.Errorf("stale reply after a same-size rewrite with mtime restored: %s", r)
+		}
+	}
+
+	// A new credentials file.
+	os.WriteFile(s.Paths.CredentialsFile, []byte("[c]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n"), 0o600)
+	if r := string(getProfiles(t, s)); !strings.Contains(r, `"name":"c"`) {
+		t.Errorf("credentials file added but the reply did not change: %s", r)
+	}
+	// A removed file.
+	os.Remove(s.Paths.CredentialsFile)
+	if r := string(getProfiles(t, s)); strings.Contains(r, `"name":"c"`) {
+		t.Errorf("credentials file removed but the reply still lists its profile: %s", r)
+	}
+	// Other paths (AWS_CONFIG_FILE changed) are a miss.
+	other := filepath.Join(t.TempDir(), "config")
+	os.WriteFile(other, []byte("[profile z]\n"), 0o600)
+	hits := s.cacheHits
+	s.Paths.ConfigFile = other
+	if r := string(getProfiles(t, s)); !strings.Contains(r, `"name":"z"`) || s.cacheHits != hits {
+		t.Errorf("another config path served the old reply: %s", r)
+	}
+	// Another build is a miss.
+	getProfiles(t, s)
+	hits = s.cacheHits
+	s.Version = "other"
+	getProfiles(t, s)
+	if s.cacheHits != hits {
+		t.Error("a different build served the old reply")
+	}
+}
+
+func TestReplyCacheExpiresWithCredentials(t *testing.T) {
+	s := cachedService(t, "", "[tmp]\naws_access_key_id = ASIAX\naws_secret_access_key = y\naws_session_token = z\naws_expiration = 2025-01-01T01:00:00Z\n")
+	if r := string(getProfiles(t, s)); !strings.Contains(r, `"expired":false`) {
+		t.Fatalf("not expired at 00:00: %s", r)
+	}
+	getProfiles(t, s)
+	if s.cacheHits != 1 {
+		t.Fatal("no hit before the expiry")
+	}
+	s.Now = func() time.Time { return time.Date(2025, 1, 1, 1, 0, 1, 0, time.UTC) }
+	if r := string(getProfiles(t, s)); !strings.Contains(r, `"expired":true`) || s.cacheHits != 1 {
+		t.Errorf("served a reply whose credentials have since expired: %s", r)
+	}
+}
+
+func TestReplyCacheRacyFilesAreNotStored(t *testing.T) {
+	s := cachedService(t, "[profile a]\n", "")
+	racyWindow = time.Hour // the file was written just now: within the window
+	getProfiles(t, s)
+	getProfiles(t, s)
+	if s.cacheHits != 0 {
+		t.Error("a file changed within the racy window was trusted by its stamp")
+	}
+	if _, err := os.Stat(filepath.Join(s.CacheDir, cacheFile)); err == nil {
+		t.Error("cache written for a racy file")
+	}
+}
+
+func TestReplyCacheCorruptOrForeignIsIgnored(t *testing.T) {
+	s := cachedService(t, "[profile a]\n", "")
+	want := getProfiles(t, s)
+	p := filepath.Join(s.CacheDir, cacheFile)
+	good, _ := os.ReadFile(p)
+	nl := bytes.IndexByte(good, '\n')
+	flipped := append([]byte{}, good...)
+	flipped[len(flipped)-3] ^= 1 // the reply altered, the header intact
+	for _, junk := range []string{"", "garbage", "{}\n{}", "{\"build\":\"x\"}\n" + string(want), string(good[:len(good)-1]), string(flipped), string(good[:nl+1])} {
+		os.WriteFile(p, []byte(junk), 0o600)
+		hits := s.cacheHits
+		if got := getProfiles(t, s); !bytes.Equal(got, want) || s.cacheHits != hits {
+			t.Errorf("cache content %q was trusted", junk)
+		}
+	}
+}
+
+func TestReplyCacheIsPrivateAndSecretFree(t *testing.T) {
+	const secret = "canarySecretKeyForTheCache0000000000000001"
+	const token = "canarySessionTokenForTheCache000000000001"
+	s := cachedService(t, "[profile a]\n", "[b]\naws_access_key_id = AKIACANARY0000000009\naws_secret_access_key = "+secret+"\naws_session_token = "+token+"\n")
+	getProfiles(t, s)
+	p := filepath.Join(s.CacheDir, cacheFile)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{secret, token, "AKIACANARY0000000009"} {
+		if strings.Contains(string(data), c) {
+			t.Errorf("cache file holds a secret %q", c)
+		}
+	}
+	if runtime.GOOS != "windows" {
+		for path, want := range map[string]os.FileMode{s.CacheDir: 0o700, p: 0o600} {
+			fi, _ := os.Stat(path)
+			if fi.Mode().Perm() != want {
+				t.Errorf("%s mode %o, want %o", path, fi.Mode().Perm(), want)
+			}
+		}
+		// A cache file others could have written is not trusted.
+		getProfiles(t, s)
+		hits := s.cacheHits
+		os.Chmod(p, 0o644)
+		getProfiles(t, s)
+		if s.cacheHits != hits {
+			t.Error("trusted a cache file with mode 0644")
+		}
+		// A loose directory is not used.
+		os.Remove(p)
+		os.Chmod(s.CacheDir, 0o755)
+		getProfiles(t, s)
+		if _, err := os.Stat(p); err == nil {
+			t.Error("cache written into a directory others can read")
+		}
+	}
+}
