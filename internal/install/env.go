@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"time"
 
@@ -50,14 +49,9 @@ var DefaultExtensionIDs = []string{
 	"{b2568b5f-4d45-421c-bac0-88ca342573b9}",
 }
 
-var (
-	geckoIDRe    = regexp.MustCompile(`^(?:[A-Za-z0-9._+-]*@[A-Za-z0-9._-]+|\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\})$`)
-	chromeOrigRe = regexp.MustCompile(`^chrome-extension://[a-p]{32}/$`)
-)
-
 // CheckExtensionID validates a Firefox add-on id (an email-like id or a braced UUID).
 func CheckExtensionID(id string) error {
-	if len(id) > 255 || !geckoIDRe.MatchString(id) {
+	if len(id) > 255 || !nativemsg.IsGeckoID(id) {
 		return fmt.Errorf("%q is not a Firefox add-on id: want name@domain or {uuid}, as shown in about:debugging", id)
 	}
 	return nil
@@ -65,7 +59,7 @@ func CheckExtensionID(id string) error {
 
 // CheckChromeOrigin validates a Chromium extension origin, chrome-extension://<32 letters a-p>/.
 func CheckChromeOrigin(o string) error {
-	if !chromeOrigRe.MatchString(o) {
+	if _, ok := nativemsg.ChromeOriginID(o); !ok {
 		return fmt.Errorf("%q is not a Chromium extension origin: want chrome-extension://<32 letters a-p>/ exactly, no wildcards (the id is on chrome://extensions)", o)
 	}
 	return nil

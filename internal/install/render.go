@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode/utf16"
 
@@ -25,18 +26,22 @@ const (
 	launchdLabel = "io.github.aws-profile-bridge"
 )
 
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"json": func(v any) (string, error) {
-		b, err := json.Marshal(v)
-		return string(b), err
-	},
-	"xml": func(s string) (string, error) {
-		var b strings.Builder
-		err := xml.EscapeText(&b, []byte(s))
-		return b.String(), err
-	},
-	"systemd": systemdQuote,
-}).ParseFS(manifests.FS, "*.tmpl"))
+// templates are parsed on first use, not when the process starts: the native host (started once
+// per browser request) never renders one.
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"json": func(v any) (string, error) {
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
+		"xml": func(s string) (string, error) {
+			var b strings.Builder
+			err := xml.EscapeText(&b, []byte(s))
+			return b.String(), err
+		},
+		"systemd": systemdQuote,
+	}).ParseFS(manifests.FS, "*.tmpl"))
+})
 
 // systemdQuote quotes one word for a unit file: specifiers (%) and variables ($) are escaped,
 // and a word with blanks, quotes or backslashes is put in double quotes.
@@ -113,7 +118,7 @@ func (e *Env) ServiceUnit(binary string) (path string, content []byte, err error
 
 func execute(name string, data any) ([]byte, error) {
 	var b bytes.Buffer
-	if err := templates.ExecuteTemplate(&b, name, data); err != nil {
+	if err := templates().ExecuteTemplate(&b, name, data); err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", name, err)
 	}
 	return b.Bytes(), nil

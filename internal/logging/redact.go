@@ -3,6 +3,7 @@ package logging
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/rs/zerolog"
 )
@@ -16,7 +17,7 @@ const URLMask = "[REDACTED-URL]"
 // A rule masks what re matches. With keep > 0, the first keep submatch
 // (a key and its separator) is kept and only the rest is masked.
 type rule struct {
-	re   *regexp.Regexp
+	expr string
 	keep int
 	mask string
 }
@@ -41,15 +42,24 @@ type rule struct {
 // long profile name without dots); that is the price of catching secrets
 // we cannot tell by prefix. Matching is on the raw string; none of the
 // masks contains a character that needs JSON escaping.
-var rules = []rule{
-	{re: regexp.MustCompile(`(?i)https?://[^\s"'<>\\]*?(?:SigninToken|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=[^\s"'<>\\]*`), mask: URLMask},
-	{re: regexp.MustCompile(`(?i)(bearer\s+)[^\s"'\\,;]+`), keep: 1, mask: Mask},
-	{re: regexp.MustCompile(`(?i)((?:SigninToken|X-Amz-Security-Token|X-Api-Token|Authorization|aws_secret_access_key|aws_session_token|SecretAccessKey|SessionToken)(?:\\?")?\s*[=:]\s*(?:\\?")?)(?:bearer\s+)?[^\s"'\\&,;}]+`), keep: 1, mask: Mask},
-	{re: regexp.MustCompile(`awspc_[A-Za-z0-9_]+`), mask: Mask},
-	{re: regexp.MustCompile(`(?:AKIA|ASIA)[A-Z0-9]{16}`), mask: Mask},
-	{re: regexp.MustCompile(`[A-Za-z0-9+/_-]{100,}={0,2}`), mask: Mask},
-	{re: regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`), mask: Mask},
+var rules = [...]rule{
+	{expr: `(?i)https?://[^\s"'<>\\]*?(?:SigninToken|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=[^\s"'<>\\]*`, mask: URLMask},
+	{expr: `(?i)(bearer\s+)[^\s"'\\,;]+`, keep: 1, mask: Mask},
+	{expr: `(?i)((?:SigninToken|X-Amz-Security-Token|X-Api-Token|Authorization|aws_secret_access_key|aws_session_token|SecretAccessKey|SessionToken)(?:\\?")?\s*[=:]\s*(?:\\?")?)(?:bearer\s+)?[^\s"'\\&,;}]+`, keep: 1, mask: Mask},
+	{expr: `awspc_[A-Za-z0-9_]+`, mask: Mask},
+	{expr: `(?:AKIA|ASIA)[A-Z0-9]{16}`, mask: Mask},
+	{expr: `[A-Za-z0-9+/_-]{100,}={0,2}`, mask: Mask},
+	{expr: `[A-Za-z0-9+/]{40,}={0,2}`, mask: Mask},
 }
+
+// compiled holds the rules' expressions, compiled the first time a string passes the gate: the
+// native host runs once per browser request and most runs log nothing that needs redacting.
+var compiled = sync.OnceValue(func() (res [len(rules)]*regexp.Regexp) {
+	for i, r := range rules {
+		res[i] = regexp.MustCompile(r.expr)
+	}
+	return res
+})
 
 // gate tells which rules can match s, from one pass over it, so that most
 // strings skip every regexp.
@@ -92,9 +102,10 @@ func Redact(s string) string {
 	if !hit {
 		return s
 	}
+	res := compiled()
 	for i, r := range rules {
 		if on[i] {
-			s = apply(r, s, false)
+			s = apply(res[i], r, s, false)
 		}
 	}
 	return s
@@ -109,9 +120,10 @@ func redactJSONLine(p []byte) []byte {
 		return p
 	}
 	out := s
+	res := compiled()
 	for i, r := range rules {
 		if on[i] {
-			out = apply(r, out, true)
+			out = apply(res[i], r, out, true)
 		}
 	}
 	if out == s {
@@ -120,8 +132,8 @@ func redactJSONLine(p []byte) []byte {
 	return []byte(out)
 }
 
-func apply(r rule, s string, jsonEscaped bool) string {
-	idx := r.re.FindAllStringSubmatchIndex(s, -1)
+func apply(re *regexp.Regexp, r rule, s string, jsonEscaped bool) string {
+	idx := re.FindAllStringSubmatchIndex(s, -1)
 	if idx == nil {
 		return s
 	}

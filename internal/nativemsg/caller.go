@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -31,13 +30,6 @@ type Caller struct {
 	Origin       string // Chromium: "chrome-extension://<id>/"
 }
 
-var (
-	// Gecko add-on ids: an email-like id or a braced UUID.
-	geckoIDRe    = regexp.MustCompile(`^(?:[A-Za-z0-9._+-]*@[A-Za-z0-9._-]+|\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\})$`)
-	chromeOrigRe = regexp.MustCompile(`^chrome-extension://([a-p]{32})/$`)
-	parentWinRe  = regexp.MustCompile(`^--parent-window=[0-9]+$`)
-)
-
 // ParseCaller tells a browser launch from a command-line invocation. args are
 // the arguments after the program name (os.Args[1:]).
 //
@@ -50,18 +42,18 @@ var (
 func ParseCaller(args []string) (Caller, bool) {
 	switch len(args) {
 	case 1:
-		if m := chromeOrigRe.FindStringSubmatch(args[0]); m != nil {
-			return Caller{Browser: Chromium, ExtensionID: m[1], Origin: args[0]}, true
+		if id, ok := ChromeOriginID(args[0]); ok {
+			return Caller{Browser: Chromium, ExtensionID: id, Origin: args[0]}, true
 		}
 	case 2:
 		for i := range 2 {
-			if m := chromeOrigRe.FindStringSubmatch(args[i]); m != nil && parentWinRe.MatchString(args[1-i]) {
-				return Caller{Browser: Chromium, ExtensionID: m[1], Origin: args[i]}, true
+			if id, ok := ChromeOriginID(args[i]); ok && isParentWindow(args[1-i]) {
+				return Caller{Browser: Chromium, ExtensionID: id, Origin: args[i]}, true
 			}
 		}
 		path, id := args[0], args[1]
 		if filepath.IsAbs(path) && strings.EqualFold(filepath.Ext(path), ".json") &&
-			len(id) <= 255 && geckoIDRe.MatchString(id) {
+			len(id) <= 255 && IsGeckoID(id) {
 			return Caller{Browser: Firefox, ManifestPath: path, ExtensionID: id}, true
 		}
 	}
