@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
@@ -38,7 +39,8 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 		log.Warn().Msg("running as root: the host should run as the browser's user")
 	}
 
-	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Log: log, CacheDir: st.CacheDir}
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Log: log, CacheDir: st.CacheDir,
+		Console: console.Env{SigninEndpoint: st.SigninEndpoint}}
 	// No signal handler: Firefox closes stdin and then sends SIGTERM, whose default action (exit)
 	// is right; log lines are written synchronously, so nothing is lost.
 	ctx := context.Background()

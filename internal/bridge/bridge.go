@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
@@ -49,7 +50,7 @@ type Request struct {
 	LogoutFirst     bool
 }
 
-// OpenFunc turns a profile into a console sign-in reply. It is nil until the console core is wired.
+// OpenFunc turns a profile into a console sign-in reply; nil means the console core (open.go).
 type OpenFunc func(ctx context.Context, cfg *awsconfig.Config, req Request) (any, error)
 
 // Service carries what the actions need. The zero value of Now is time.Now.
@@ -60,6 +61,9 @@ type Service struct {
 	Now     func() time.Time
 	Log     zerolog.Logger
 	Open    OpenFunc
+	// Console is how the console core reaches AWS (federation endpoint override, HTTP client,
+	// MFA prompt); Paths and Now are filled from the Service.
+	Console console.Env
 	// CacheDir holds the getProfiles reply cache (cache.go); "" disables it.
 	CacheDir string
 
@@ -127,10 +131,11 @@ func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 		if cfg.Profile(req.ProfileName) == nil {
 			return nil, errorf(CodeProfileNotFound, "no profile %q in %s or %s; run `aws-profile-bridge profiles` to list them", req.ProfileName, s.Paths.ConfigFile, s.Paths.CredentialsFile)
 		}
-		if s.Open == nil {
-			return nil, errorf(CodeNotImplemented, "openProfile is not available in this build of aws-profile-bridge (%s); update the host", s.Version)
+		open := s.Open
+		if open == nil {
+			open = s.openProfile
 		}
-		v, err := s.Open(ctx, cfg, req)
+		v, err := open(ctx, cfg, req)
 		if err != nil {
 			return nil, err
 		}

@@ -195,7 +195,7 @@ func TestHandleActions(t *testing.T) {
 	}
 	for req, code := range map[string]Code{
 		`{"action":"openProfile","profileName":"zzz"}`: CodeProfileNotFound,
-		`{"action":"openProfile","profileName":"a"}`:   CodeNotImplemented,
+		`{"action":"openProfile","profileName":"a"}`:   Code("no_credentials"),
 		`{"action":"openProfile"}`:                     CodeMissingField,
 		`{"action":"nope"}`:                            CodeUnknownAction,
 		`{}`:                                           CodeMissingField,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
@@ -48,7 +49,8 @@ type cacheHeader struct {
 	CRC        uint32      `json:"crc32c"`         // of that reply: a torn or altered file is a miss
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is built on first use: a package-level table would cost every process ~0.2 ms.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 func stampOf(path string) fileStamp {
 	fi, err := os.Stat(path)
@@ -107,7 +109,7 @@ func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, bool) {
 		return nil, false
 	}
 	reply := data[nl+1:]
-	if len(reply) == 0 || len(reply) != h.Len || crc32.Checksum(reply, castagnoli) != h.CRC {
+	if len(reply) == 0 || len(reply) != h.Len || crc32.Checksum(reply, castagnoli()) != h.CRC {
 		return nil, false
 	}
 	return reply, true
@@ -121,7 +123,7 @@ func (s *Service) storeList(reply []byte, list []profiles.Profile, stamps []file
 			return // racy: changed too recently to trust the stamp
 		}
 	}
-	h := cacheHeader{Build: build, Files: stamps, Len: len(reply), CRC: crc32.Checksum(reply, castagnoli)}
+	h := cacheHeader{Build: build, Files: stamps, Len: len(reply), CRC: crc32.Checksum(reply, castagnoli())}
 	now := s.now()
 	for i := range list {
 		if list[i].Expiration == nil {

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
@@ -129,7 +130,7 @@ func (r *Result) String() string {
 		r.ExpiresAt.UTC().Format(time.RFC3339) + ", " + strconv.Itoa(r.Requests) + " requests)"
 }
 
-var mfaCodeRE = regexp.MustCompile(`^[0-9]{6}$`)
+var mfaCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{6}$`) }) // lazy: keeps process start fast
 
 // SignIn makes a console sign-in URL for the named profile.
 //

@@ -4,10 +4,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // serviceRE is a console service slug: "s3", "ec2", "cloudwatch", "iam", "lambda" ...
-var serviceRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+var serviceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`) }) // lazy: keeps process start fast
 
 const maxDestinationLen = 2048
 
@@ -31,7 +32,7 @@ func destinationURL(p *Partition, region, dest string) (string, error) {
 		return "", newErr(CodeInvalidDestination, nil, "the destination is longer than %d characters", maxDestinationLen)
 	case strings.ContainsAny(dest, "\\ \t\r\n") || strings.ContainsFunc(dest, func(r rune) bool { return r < 0x20 || r == 0x7f }):
 		return "", newErr(CodeInvalidDestination, nil, "the destination contains spaces, backslashes or control characters")
-	case serviceRE.MatchString(dest):
+	case serviceRE().MatchString(dest):
 		return "https://" + host + "/" + dest + "/home" + q, nil
 	case strings.HasPrefix(dest, "/"):
 		if strings.HasPrefix(dest, "//") {

@@ -94,3 +94,9 @@ func CodeOf(err error) string {
 func newErr(code string, cause error, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: cause}
 }
+
+// ErrorCode and UserMessage let front ends map the error without importing this package's types.
+func (e *Error) ErrorCode() string { return e.Code }
+
+// UserMessage is the message for people (no secret, says what to do next).
+func (e *Error) UserMessage() string { return e.Message }

@@ -3,6 +3,7 @@ package console
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Partition describes one AWS partition that has a public console.
@@ -40,10 +41,10 @@ var isoRegionPrefixes = []struct{ prefix, partition string }{
 }
 
 // regionRE is the strict shape of a region name: "us-east-1", "us-gov-west-1", "eusc-de-east-1".
-var regionRE = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]{1,10}){1,3}-[0-9]{1,2}$`)
+var regionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2,4}(-[a-z]{1,10}){1,3}-[0-9]{1,2}$`) }) // lazy: keeps process start fast
 
 // validRegion reports whether r looks like a region name.
-func validRegion(r string) bool { return len(r) <= 32 && regionRE.MatchString(r) }
+func validRegion(r string) bool { return len(r) <= 32 && regionRE().MatchString(r) }
 
 // partitionOfRegion returns the partition ID of a (valid) region.
 func partitionOfRegion(r string) string {

@@ -86,7 +86,7 @@ func (s *signer) addCall(c string) {
 func (s *signer) warn(w string) { s.warnings = append(s.warnings, w) }
 
 // accessKeyRE matches AWS access key ids (long-term AKIA…, temporary ASIA…).
-var accessKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,124}\b`)
+var accessKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,124}\b`) }) // lazy: keeps process start fast
 
 // redact replaces every secret seen during this SignIn, and anything shaped like an access key
 // id, in msg.
@@ -96,7 +96,7 @@ func (s *signer) redact(msg string) string {
 	for _, x := range s.secrets {
 		msg = strings.ReplaceAll(msg, x, "[redacted]")
 	}
-	return accessKeyRE.ReplaceAllString(msg, "[redacted]")
+	return accessKeyRE().ReplaceAllString(msg, "[redacted]")
 }
 
 // mode is how console-capable credentials are made.
@@ -330,7 +330,7 @@ func (s *signer) mfaCode(top *link) (string, error) {
 	if code == "" {
 		return "", newErr(CodeMFARequired, nil, "profile %q needs a code from MFA device %s; send it as the MFA code and try again", s.profile, serial)
 	}
-	if !mfaCodeRE.MatchString(code) {
+	if !mfaCodeRE().MatchString(code) {
 		return "", newErr(CodeMFAInvalid, nil, "an MFA code is 6 digits; enter the current code of %s", serial)
 	}
 	return code, nil
