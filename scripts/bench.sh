@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-100}
-out=$(go test -run '^$' -bench 'BenchmarkSpawnGetProfiles' -benchtime "${runs}x" -count 1 ./cmd/aws-profile-bridge/)
+out=$(go test -run '^$' -bench 'BenchmarkSpawn' -benchtime "${runs}x" -count 1 ./cmd/aws-profile-bridge/)
 echo "$out" | grep -E '^(goos|goarch|cpu):' || true
 echo
 printf '%-22s %10s %10s %10s %12s %12s\n' case mean-ms p50-ms max-ms peak-RSS-MB vs-floor-p50
@@ -15,4 +15,10 @@ echo "$out" | awk '
   for (i=3;i<=NF;i++) { if ($(i+1)=="ns/op") mean=$i/1e6; if ($(i+1)=="p50-ms") p50=$i; if ($(i+1)=="max-ms") mx=$i; if ($(i+1)=="peak-RSS-MB") rss=$i }
   if (name=="floor") floor=p50
   printf "%-22s %10.2f %10.2f %10.2f %12.1f %11.2fx\n", name, mean, p50, mx, rss, (floor>0? p50/floor : 0)
+}'
+echo
+echo "$out" | awk '
+/^BenchmarkSpawnOpenProfile/ {
+  for (i=3;i<=NF;i++) { if ($(i+1)=="p50-ms") p50=$i; if ($(i+1)=="requests/op") r=$i }
+  printf "openProfile (role, local fake AWS): spawn to consoleUrl p50 %.2f ms, %s requests per call\n", p50, r
 }'

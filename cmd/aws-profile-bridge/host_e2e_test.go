@@ -159,8 +159,13 @@ type session struct {
 
 func (h *e2eHome) start(t *testing.T, args ...string) *session {
 	t.Helper()
+	return h.startEnv(t, h.env(), args...)
+}
+
+func (h *e2eHome) startEnv(t *testing.T, env []string, args ...string) *session {
+	t.Helper()
 	cmd := exec.Command(h.bin, args...)
-	cmd.Env = h.env()
+	cmd.Env = env
 	cmd.Dir = filepath.Dir(h.bin) // the browser starts the host in its own folder
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 )
 
 // BenchmarkSpawnGetProfiles measures what the extension waits for: start the host, send
@@ -139,4 +141,50 @@ func writeProfiles(b *testing.B, home string, n int) {
 	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(cred.String()), 0o600); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkSpawnOpenProfile: spawn the host, send openProfile for a role profile, read the
+// consoleUrl frame — with a local fake AWS answering at once. Reports p50 and requests per call.
+func BenchmarkSpawnOpenProfile(b *testing.B) {
+	bin := hostBinary(b)
+	home := b.TempDir()
+	fake := fakeaws.New()
+	defer fake.Close()
+	dir := filepath.Join(home, ".aws")
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, "config"), []byte("[profile prod-admin]\nrole_arn = arn:aws:iam::111122223333:role/Admin\nsource_profile = base\nregion = eu-west-1\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte("[base]\naws_access_key_id = AKIABENCH00000000001\naws_secret_access_key = benchSecret\n"), 0o600)
+	manifest := filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json")
+	os.MkdirAll(filepath.Dir(manifest), 0o700)
+	os.WriteFile(manifest, []byte(manifestJSON(bin, "allowed_extensions", testExtID)), 0o644)
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_ENDPOINT_URL_STS=" + fake.URL,
+		"AWS_ENDPOINT_URL_SSO=" + fake.URL, "AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT=" + fake.FederationURL()}
+	req := frame(`{"action":"openProfile","profileName":"prod-admin"}`)
+	var durs []time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		cmd := exec.Command(bin, manifest, testExtID)
+		cmd.Env = env
+		stdin, _ := cmd.StdinPipe()
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		stdin.Write(req)
+		var n [4]byte
+		if _, err := io.ReadFull(stdout, n[:]); err != nil {
+			b.Fatal(err)
+		}
+		body := make([]byte, binary.LittleEndian.Uint32(n[:]))
+		io.ReadFull(stdout, body)
+		if !strings.Contains(string(body), `"consoleUrl"`) {
+			b.Fatalf("unexpected reply: %.300s", body)
+		}
+		durs = append(durs, time.Since(start))
+		stdin.Close()
+		cmd.Wait()
+	}
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(len(fake.Requests()))/float64(b.N), "requests/op")
 }
