@@ -34,6 +34,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "profiles":
 		return cmdProfiles(rest, stdout, stderr)
+	case "console":
+		return cmdConsole(rest, stdin, stdout, stderr)
 	case "install":
 		return cmdInstall(rest, stdout, stderr)
 	case "uninstall":
@@ -58,12 +60,13 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `aws-profile-bridge: AWS profiles for the browser, signed in.
 
 Usage:
-  aws-profile-bridge profiles [--json]    list profiles from ~/.aws/config and ~/.aws/credentials
-  aws-profile-bridge install [flags]      register the host for your browsers (--help for flags)
-  aws-profile-bridge uninstall [flags]    remove what install wrote (never touches ~/.aws)
-  aws-profile-bridge doctor [--json]      check the installation and say what to fix
-  aws-profile-bridge version [--json]     print the version and commit
-  aws-profile-bridge help [COMMAND]       show help for a command
+  aws-profile-bridge profiles [--json] [--no-sso]   list profiles from ~/.aws/config and ~/.aws/credentials
+  aws-profile-bridge console PROFILE [flags]        print (or --open) an AWS Console sign-in URL
+  aws-profile-bridge install [flags]                register the host for your browsers
+  aws-profile-bridge uninstall [flags]              remove what install wrote (never touches ~/.aws)
+  aws-profile-bridge doctor [--json]                check the installation and say what to fix
+  aws-profile-bridge version [--json]               print the version and commit
+  aws-profile-bridge help [COMMAND]                 show help for a command (or COMMAND --help)
 
 When Firefox or a Chromium-family browser starts it (argv: manifest path and add-on id, or a
 chrome-extension:// origin), it is the native-messaging host named aws_profile_bridge and speaks

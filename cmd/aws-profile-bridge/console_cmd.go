@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
+)
+
+const consoleHelp = `aws-profile-bridge console PROFILE [flags]
+
+Sign PROFILE in to the AWS Console and print the sign-in URL alone on stdout. The URL is a bearer
+secret good for about 15 minutes: don't paste it anywhere you would not paste your password.
+Long-term IAM user keys sign in through GetFederationToken, roles through AssumeRole (with MFA when
+mfa_serial is set), SSO profiles through the cached token of ` + "`aws sso login`" + `.
+
+Examples:
+  aws-profile-bridge console prod-admin --open
+  aws-profile-bridge console prod-admin --service s3 --region eu-west-1
+  aws-profile-bridge console prod-admin --container --open     # in a Firefox container (Granted's add-on)`
+
+// openBrowser opens a URL in the default browser; tests replace it.
+var openBrowser = openURL
+
+func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("console", consoleHelp, stderr)
+	open := fs.Bool("open", false, "open the URL in the default browser instead of printing it")
+	container := fs.Bool("container", false, "make it a Firefox container URL: ext+granted-containers:name=…&url=…&color=…&icon=…")
+	region := fs.String("region", "", "console region (default: the profile's region)")
+	service := fs.String("service", "", "open this service's console (s3, ec2, cloudwatch …)")
+	path := fs.String("path", "", "open this console path (/ec2/home?region=eu-west-1#Instances:) or console URL")
+	duration := fs.String("duration", "", "console session length, e.g. 8h or 28800 (roles assumed with long-term keys: 15m-12h)")
+	mfaCode := fs.String("mfa-code", "", "current MFA code (asked for on a terminal when the role needs one)")
+	logoutFirst := fs.Bool("logout-first", false, "sign out of any other AWS account in the browser first")
+	asJSON := fs.Bool("json", false, "print the same JSON object the native host sends (it holds the URL)")
+
+	profile, code, done := parseWithPositional(fs, args, stdout)
+	if done {
+		return code
+	}
+	if profile == "" {
+		fmt.Fprintln(stderr, "aws-profile-bridge console: name a profile (aws-profile-bridge profiles lists them)")
+		return 2
+	}
+	if *service != "" && *path != "" {
+		fmt.Fprintln(stderr, "aws-profile-bridge console: use --service or --path, not both")
+		return 2
+	}
+	var dur time.Duration
+	if *duration != "" {
+		d, err := parseDuration(*duration)
+		if err != nil {
+			fmt.Fprintf(stderr, "aws-profile-bridge console: --duration %q: %v\n", *duration, err)
+			return 2
+		}
+		dur = d
+	}
+	st, err := loadSettings()
+	if err != nil {
+		fmt.Fprintln(stderr, "aws-profile-bridge:", err)
+		return 1
+	}
+	env := console.Env{Paths: st.AWS, SigninEndpoint: st.SigninEndpoint}
+	if *mfaCode == "" && isTerminal(stdin) {
+		env.MFAPrompt = func(serial string) (string, error) {
+			fmt.Fprintf(stderr, "MFA code for %s: ", serial)
+			line, err := bufio.NewReader(stdin).ReadString('\n')
+			if err != nil && line == "" {
+				return "", fmt.Errorf("no MFA code read: %w", err)
+			}
+			return strings.TrimSpace(line), nil
+		}
+	}
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
+	_, cfg, err := svc.Profiles(false, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "aws-profile-bridge:", userMessage(err))
+		return 1
+	}
+	if cfg.Profile(profile) == nil {
+		fmt.Fprintf(stderr, "aws-profile-bridge: no profile %q in %s or %s; run `aws-profile-bridge profiles` to list them\n", profile, st.AWS.ConfigFile, st.AWS.CredentialsFile)
+		return 1
+	}
+	dest := *service
+	if *path != "" {
+		dest = *path
+	}
+	res, err := console.SignIn(context.Background(), env, cfg, profile, console.Options{
+		Region: *region, Destination: dest, SessionDuration: dur, MFACode: *mfaCode, LogoutFirst: *logoutFirst,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "aws-profile-bridge:", userMessage(err))
+		return 1
+	}
+	reply := bridge.NewConsoleURLReply(cfg, profile, res)
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	out := res.URL
+	if *container {
+		out = containerURL(profile, res.URL, reply.Color, reply.Icon)
+	}
+	switch {
+	case *asJSON:
+		if *container {
+			reply.URL = out
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(reply)
+	case *open:
+		if err := openBrowser(out); err != nil {
+			fmt.Fprintf(stderr, "aws-profile-bridge: cannot open a browser (%v); run again without --open and paste the URL\n", err)
+			return 1
+		}
+		until := ""
+		if !res.ExpiresAt.IsZero() {
+			until = ", session until " + res.ExpiresAt.Local().Format("15:04 MST")
+		}
+		fmt.Fprintf(stderr, "Opened %s (%s, %s)%s\n", profile, res.Kind, res.Region, until)
+	default:
+		fmt.Fprintln(stdout, out)
+	}
+	return 0
+}
+
+// containerURL is the ext+granted-containers form that Granted's Firefox add-on (and others that
+// copied it) turn into a tab in a named container.
+func containerURL(name, signin, color, icon string) string {
+	return "ext+granted-containers:name=" + url.QueryEscape(name) + "&url=" + url.QueryEscape(signin) +
+		"&color=" + url.QueryEscape(color) + "&icon=" + url.QueryEscape(icon)
+}
+
+// parseDuration accepts Go durations (8h, 90m) and plain seconds.
+func parseDuration(s string) (time.Duration, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n <= 0 {
+			return 0, fmt.Errorf("want a positive duration")
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("want a duration like 8h, 90m or a number of seconds")
+	}
+	return d, nil
+}
+
+// parseWithPositional lets flags come before or after the one positional argument.
+func parseWithPositional(fs *flag.FlagSet, args []string, stdout io.Writer) (positional string, code int, done bool) {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return "", 0, true
+		}
+	}
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return "", 2, true
+		}
+		if fs.NArg() == 0 {
+			return positional, 0, false
+		}
+		if positional != "" {
+			fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+			return "", 2, true
+		}
+		positional = fs.Arg(0)
+		rest = fs.Args()[1:]
+	}
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
