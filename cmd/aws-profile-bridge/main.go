@@ -36,6 +36,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdProfiles(rest, stdout, stderr)
 	case "console":
 		return cmdConsole(rest, stdin, stdout, stderr)
+	case "serve":
+		return cmdServe(rest, stdout, stderr)
+	case "token":
+		return cmdToken(rest, stdout, stderr)
 	case "install":
 		return cmdInstall(rest, stdout, stderr)
 	case "uninstall":
