@@ -12,12 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unicode"
 
 	ini "gopkg.in/ini.v1"
 )
-
-// ErrNotImplemented marks code that has not landed yet.
-var ErrNotImplemented = errors.New("not implemented")
 
 // PathsFromEnv resolves Paths the way aws-sdk-go-v2 does: AWS_CONFIG_FILE and
 // AWS_SHARED_CREDENTIALS_FILE override ~/.aws/config and ~/.aws/credentials; home is the user's
@@ -93,7 +92,14 @@ type parsedFile struct {
 	data       []byte
 	warnings   []string
 	scan       *scanned
-	sections   []*ini.Section // sections[i] belongs to scan.headers[i]
+	// The file's sections merged by SDK name: order of first appearance, by name, and the
+	// section each header belongs to (secOf[h] for scan.headers[h]).
+	order  []*section
+	byName map[string]*section
+	secOf  []*section
+	// repeats[h] is ini.v1's section for a header whose name appeared before (nil when there
+	// are none): they are merged in header order after the parallel part.
+	repeats []*ini.Section
 }
 
 var (
@@ -138,51 +144,53 @@ var iniOptions = ini.LoadOptions{
 	KeyValueDelimiters:       "=:",
 }
 
-// chunkMin is the size above which a file is parsed by ini.v1 in several pieces in parallel.
-const chunkMin = 64 << 10
+// chunkBytes is the size of the pieces a file is handed to ini.v1 in. Each piece is parsed
+// and its sections taken out at once, so ini.v1's objects for the whole file (about 1 KB per
+// section) never exist together; pieces are parsed on all cores.
+const chunkBytes = 32 << 10
 
+// chunk is a run of headers of one file, [hFrom, hTo), and the bytes [from, to) they cover.
 type chunk struct {
-	f            *parsedFile
-	data         []byte
-	hFrom, hTo   int
-	err          error
-	sectionsSeen int
+	f          *parsedFile
+	from, to   int
+	hFrom, hTo int
+	err        error
 }
 
 func parseFiles(files []*parsedFile) error {
-	var chunks []*chunk
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
 	for i, f := range files {
-		wg.Go(func() { f.scan, errs[i] = scan(f.name, f.data, f.creds) })
+		wg.Go(func() {
+			if f.scan, errs[i] = scan(f.name, f.data, f.creds); errs[i] == nil {
+				f.index()
+			}
+		})
 	}
 	wg.Wait()
+	var chunks []*chunk
+	size := 0
 	for i, f := range files {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		sc := f.scan
-		f.sections = make([]*ini.Section, len(sc.headers))
-		n := 1
-		if len(f.data) >= chunkMin && len(sc.headers) > 1 {
-			n = min(runtime.GOMAXPROCS(0), len(sc.headers))
-		}
-		from, hFrom := 0, 0
-		for i := 1; i <= n; i++ {
-			hTo := len(sc.headers) * i / n
-			to := len(f.data)
-			if i < n {
-				to = sc.headers[hTo].off
-			}
-			chunks = append(chunks, &chunk{f: f, data: applyEdits(f.data, from, to, sc.edits), hFrom: hFrom, hTo: hTo})
-			from, hFrom = to, hTo
-		}
+		chunks = f.appendChunks(chunks)
+		size += len(f.data)
 	}
-	if len(chunks) == 1 {
-		chunks[0].parse()
-	} else {
+	if workers := min(runtime.GOMAXPROCS(0), len(chunks)); workers <= 1 || size < 2*chunkBytes {
+		var buf []byte
 		for _, c := range chunks {
-			wg.Go(c.parse)
+			buf = c.parse(buf)
+		}
+	} else {
+		var next atomic.Int32
+		for range workers {
+			wg.Go(func() {
+				var buf []byte
+				for i := int(next.Add(1)) - 1; i < len(chunks); i = int(next.Add(1)) - 1 {
+					buf = chunks[i].parse(buf)
+				}
+			})
 		}
 		wg.Wait()
 	}
@@ -191,70 +199,170 @@ func parseFiles(files []*parsedFile) error {
 			return c.err
 		}
 	}
+	for _, f := range files {
+		f.mergeRepeats()
+	}
 	return nil
 }
 
-func (c *chunk) parse() {
-	f, err := ini.LoadSources(iniOptions, c.data)
+// index creates the file's sections by SDK name from the pre-pass's headers; ini.v1 fills them.
+func (f *parsedFile) index() {
+	headers := f.scan.headers
+	f.order = make([]*section, 0, len(headers))
+	f.byName = make(map[string]*section, len(headers))
+	f.secOf = make([]*section, len(headers))
+	secs := make([]section, len(headers)) // one allocation; repeated names leave a few unused
+	for h, hdr := range headers {
+		sec := f.byName[hdr.full]
+		if sec == nil {
+			sec = &secs[h]
+			sec.full, sec.line = hdr.full, hdr.line
+			f.byName[hdr.full] = sec
+			f.order = append(f.order, sec)
+		} else if f.repeats == nil {
+			f.repeats = make([]*ini.Section, len(headers))
+		}
+		f.secOf[h] = sec
+	}
+}
+
+// appendChunks cuts the file at section headers into pieces of about chunkBytes.
+func (f *parsedFile) appendChunks(chunks []*chunk) []*chunk {
+	headers := f.scan.headers
+	from, hFrom := 0, 0
+	for h := 1; h < len(headers); h++ {
+		if headers[h].off-from >= chunkBytes {
+			chunks = append(chunks, &chunk{f: f, from: from, to: headers[h].off, hFrom: hFrom, hTo: h})
+			from, hFrom = headers[h].off, h
+		}
+	}
+	return append(chunks, &chunk{f: f, from: from, to: len(f.data), hFrom: hFrom, hTo: len(headers)})
+}
+
+// iniInput appends what ini.v1 must read of the chunk to buf: every line the pre-pass hands
+// over (as it is, or as the pre-pass rewrote it), and each section header as "[h]" (ini.v1
+// reports sections by position; their SDK names come from the pre-pass). Lines ini.v1 skips
+// anyway (blank, comments) and lines the pre-pass blanked are left out.
+func (c *chunk) iniInput(buf []byte) []byte {
+	data, edits, headers := c.f.data, c.f.scan.edits, c.f.scan.headers
+	e := sort.Search(len(edits), func(i int) bool { return edits[i].start >= c.from })
+	h := c.hFrom
+	for off := c.from; off < c.to; {
+		end, next := c.to, c.to
+		if i := bytes.IndexByte(data[off:c.to], '\n'); i >= 0 {
+			end, next = off+i, off+i+1
+		}
+		switch {
+		case h < c.hTo && headers[h].off == off:
+			buf = append(buf, "[h]\n"...)
+			h++
+			if e < len(edits) && edits[e].start == off {
+				e++
+			}
+		case e < len(edits) && edits[e].start == off:
+			if r := edits[e].repl; r != "" {
+				buf = append(append(buf, r...), '\n')
+			}
+			e++
+		default:
+			line := data[off:end]
+			// ini.v1's own test for blank and comment lines.
+			if t := bytes.TrimLeftFunc(line, unicode.IsSpace); len(t) > 0 && t[0] != '#' && t[0] != ';' {
+				buf = append(append(buf, line...), '\n')
+			}
+		}
+		off = next
+	}
+	return buf
+}
+
+// parse runs ini.v1 over the chunk and fills the sections of its headers. buf is scratch space,
+// returned for the next chunk (ini.v1 copies what it keeps).
+func (c *chunk) parse(buf []byte) []byte {
+	buf = c.iniInput(buf[:0])
+	file, err := ini.LoadSources(iniOptions, buf)
 	if err != nil {
 		c.err = &ParseError{File: c.f.name, Line: 0, Msg: "ini: " + err.Error()}
-		return
+		return buf
 	}
-	secs := f.Sections()
+	secs := file.Sections()
 	// secs[0] is ini.v1's DEFAULT section: lines before the first header, which the SDK ignores
 	// (the pre-pass warned about them).
 	if len(secs)-1 != c.hTo-c.hFrom {
 		c.err = fmt.Errorf("awsconfig: internal error: ini.v1 found %d sections in %s where %d were expected",
 			len(secs)-1, c.f.name, c.hTo-c.hFrom)
-		return
+		return buf
 	}
-	copy(c.f.sections[c.hFrom:c.hTo], secs[1:])
-}
-
-// section is one section after merging its repeated headers, by SDK section name.
-type section struct {
-	full     string
-	line     int // first header
-	settings map[string]string
-	sub      map[string]map[string]string
-	expires  string
-	warnings []string
-	partial  bool // aws_access_key_id without aws_secret_access_key or the reverse
-}
-
-// sections merges the file's sections by SDK name, in order of first appearance.
-func (f *parsedFile) mergedSections() ([]*section, map[string]*section) {
-	sc := f.scan
-	order := make([]*section, 0, len(sc.headers))
-	byName := make(map[string]*section, len(sc.headers))
-	for h, hdr := range sc.headers {
-		isec := f.sections[h]
-		keys := isec.Keys()
-		sec := byName[hdr.full]
-		again := sec != nil
-		if sec == nil {
-			sec = &section{full: hdr.full, line: hdr.line, settings: make(map[string]string, len(keys))}
-			byName[hdr.full] = sec
-			order = append(order, sec)
+	f := c.f
+	for i, isec := range secs[1:] {
+		h := c.hFrom + i
+		if sec := f.secOf[h]; sec.line == f.scan.headers[h].line {
+			f.fill(sec, h, isec) // first header of this name: no other chunk touches sec
 		} else {
-			sec.warnings = append(sec.warnings, fmt.Sprintf("%s:%d: section [%s] repeated (first at line %d); merged, "+
-				"the AWS CLI rejects this file", f.name, hdr.line, hdr.full, sec.line))
+			f.repeats[h] = isec
 		}
-		for _, k := range keys {
-			name, v := k.Name(), k.Value()
-			var sub map[string]string
-			if len(v) > 0 && v[0] == placeholderMark {
-				i, err := strconv.Atoi(v[1:])
-				if err != nil || i < 0 || i >= len(sc.special) {
-					continue // cannot happen: ini.v1 never invents a NUL
-				}
-				v, sub = sc.special[i].val, sc.special[i].sub
+	}
+	return buf
+}
+
+// fill sets a section from the first header of its name.
+func (f *parsedFile) fill(sec *section, h int, isec *ini.Section) {
+	keys := isec.Keys()
+	sec.settings = make(map[string]string, len(keys))
+	for _, k := range keys {
+		name, v, sub, ok := f.keyValue(k)
+		if !ok {
+			continue
+		}
+		sec.settings[name] = v
+		if sub != nil {
+			if sec.sub == nil {
+				sec.sub = map[string]map[string]string{}
 			}
-			if again {
-				if _, dup := sec.settings[name]; dup {
-					sec.warnings = append(sec.warnings, fmt.Sprintf("%s:%d: duplicate key %s in [%s] (also in the section at line %d); "+
-						"the last one wins, the AWS CLI rejects this file", f.name, hdr.line, name, hdr.full, sec.line))
-				}
+			sec.sub[name] = sub
+		} else if sec.sub != nil {
+			delete(sec.sub, name)
+		}
+	}
+	if w := f.scan.secWarnings[h]; len(w) > 0 {
+		sec.warnings = append(sec.warnings, w...)
+	}
+	if e, ok := f.scan.expires[h]; ok {
+		sec.expires = e
+	}
+}
+
+// keyValue is a key as ini.v1 read it, with the pre-pass's value for a placeholder.
+func (f *parsedFile) keyValue(k *ini.Key) (name, v string, sub map[string]string, ok bool) {
+	name, v = internKey(k.Name()), k.Value()
+	if len(v) > 0 && v[0] == placeholderMark {
+		i, err := strconv.Atoi(v[1:])
+		if err != nil || i < 0 || i >= len(f.scan.special) {
+			return "", "", nil, false // cannot happen: ini.v1 never invents a NUL
+		}
+		v, sub = f.scan.special[i].val, f.scan.special[i].sub
+	}
+	return name, v, sub, true
+}
+
+// mergeRepeats merges the sections whose header repeats an earlier one, in header order, and
+// finishes every section.
+func (f *parsedFile) mergeRepeats() {
+	for h, isec := range f.repeats {
+		if isec == nil {
+			continue
+		}
+		hdr, sec := f.scan.headers[h], f.secOf[h]
+		sec.warnings = append(sec.warnings, fmt.Sprintf("%s:%d: section [%s] repeated (first at line %d); merged, "+
+			"the AWS CLI rejects this file", f.name, hdr.line, hdr.full, sec.line))
+		for _, k := range isec.Keys() {
+			name, v, sub, ok := f.keyValue(k)
+			if !ok {
+				continue
+			}
+			if _, dup := sec.settings[name]; dup {
+				sec.warnings = append(sec.warnings, fmt.Sprintf("%s:%d: duplicate key %s in [%s] (also in the section at line %d); "+
+					"the last one wins, the AWS CLI rejects this file", f.name, hdr.line, name, hdr.full, sec.line))
 			}
 			sec.settings[name] = v
 			if sub != nil {
@@ -266,14 +374,15 @@ func (f *parsedFile) mergedSections() ([]*section, map[string]*section) {
 				delete(sec.sub, name)
 			}
 		}
-		if w := sc.secWarnings[h]; len(w) > 0 {
+		if w := f.scan.secWarnings[h]; len(w) > 0 {
 			sec.warnings = append(sec.warnings, w...)
 		}
-		if e, ok := sc.expires[h]; ok {
+		if e, ok := f.scan.expires[h]; ok {
 			sec.expires = e
 		}
 	}
-	for _, sec := range order {
+	f.repeats = nil
+	for _, sec := range f.order {
 		_, id := sec.settings[keyAccessKeyID]
 		_, secret := sec.settings[keySecretAccessKey]
 		sec.partial = id != secret
@@ -281,7 +390,75 @@ func (f *parsedFile) mergedSections() ([]*section, map[string]*section) {
 			sec.sub = nil
 		}
 	}
-	return order, byName
+}
+
+// internKey returns the usual keys as constants, so that a setting does not keep alive the
+// whole line ini.v1 allocated to read its name.
+func internKey(k string) string {
+	switch k {
+	case "region":
+		return "region"
+	case "output":
+		return "output"
+	case "role_arn":
+		return "role_arn"
+	case "source_profile":
+		return "source_profile"
+	case "mfa_serial":
+		return "mfa_serial"
+	case "credential_source":
+		return "credential_source"
+	case "credential_process":
+		return "credential_process"
+	case "aws_access_key_id":
+		return "aws_access_key_id"
+	case "aws_secret_access_key":
+		return "aws_secret_access_key"
+	case "aws_session_token":
+		return "aws_session_token"
+	case "sso_session":
+		return "sso_session"
+	case "sso_start_url":
+		return "sso_start_url"
+	case "sso_region":
+		return "sso_region"
+	case "sso_account_id":
+		return "sso_account_id"
+	case "sso_role_name":
+		return "sso_role_name"
+	case "sso_registration_scopes":
+		return "sso_registration_scopes"
+	case "role_session_name":
+		return "role_session_name"
+	case "duration_seconds":
+		return "duration_seconds"
+	case "external_id":
+		return "external_id"
+	case "web_identity_token_file":
+		return "web_identity_token_file"
+	case "aws_expiration":
+		return "aws_expiration"
+	case "expiration":
+		return "expiration"
+	case "granted_color":
+		return "granted_color"
+	case "granted_icon":
+		return "granted_icon"
+	case "cli_pager":
+		return "cli_pager"
+	}
+	return k
+}
+
+// section is one section after merging its repeated headers, by SDK section name.
+type section struct {
+	full     string
+	line     int // first header
+	settings map[string]string
+	sub      map[string]map[string]string
+	expires  string
+	warnings []string
+	partial  bool // aws_access_key_id without aws_secret_access_key or the reverse
 }
 
 const (
@@ -391,12 +568,9 @@ func build(cfgFile, credFile *parsedFile) *Config {
 	c.Warnings = append(c.Warnings, cfgFile.scan.warnings...)
 	c.Warnings = append(c.Warnings, credFile.scan.warnings...)
 
-	var credOrder []*section
-	done := make(chan struct{})
-	go func() { credOrder, _ = credFile.mergedSections(); close(done) }()
-	cfgOrder, cfgByName := cfgFile.mergedSections()
+	credOrder := credFile.order
+	cfgOrder, cfgByName := cfgFile.order, cfgFile.byName
 	final, profileOf := cfgFile.configSections(cfgOrder, cfgByName, warn)
-	<-done
 
 	c.Profiles = make([]*Profile, 0, len(profileOf)+len(credOrder))
 	byName := make(map[string]*Profile, cap(c.Profiles))

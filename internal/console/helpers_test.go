@@ -1,7 +1,6 @@
 package console
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
@@ -99,62 +98,12 @@ func (w *world) signIn(profile string, opt Options) (*Result, error) {
 	return SignIn(context.Background(), w.env, w.cfg, profile, opt)
 }
 
-// loadConfig uses awsconfig.Load, or a minimal parser while Load is not implemented.
+// loadConfig loads the files as the bridge does.
 func loadConfig(t testing.TB, p awsconfig.Paths) *awsconfig.Config {
 	t.Helper()
 	cfg, err := awsconfig.Load(p)
-	if err == nil {
-		return cfg
-	}
-	if !errors.Is(err, awsconfig.ErrNotImplemented) {
+	if err != nil {
 		t.Fatalf("awsconfig.Load: %v", err)
-	}
-	cfg = &awsconfig.Config{SSOSessions: map[string]*awsconfig.SSOSession{}}
-	byName := map[string]*awsconfig.Profile{}
-	get := func(name string) *awsconfig.Profile {
-		if pr := byName[name]; pr != nil {
-			return pr
-		}
-		pr := &awsconfig.Profile{Name: name, Settings: map[string]string{}}
-		byName[name] = pr
-		cfg.Profiles = append(cfg.Profiles, pr)
-		return pr
-	}
-	for _, f := range []struct {
-		path  string
-		creds bool
-	}{{p.ConfigFile, false}, {p.CredentialsFile, true}} {
-		data, err := os.ReadFile(f.path)
-		must(t, err)
-		var settings map[string]string
-		sc := bufio.NewScanner(strings.NewReader(string(data)))
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			switch {
-			case line == "" || line[0] == '#' || line[0] == ';':
-			case line[0] == '[':
-				sec := strings.TrimSpace(strings.Trim(line, "[]"))
-				settings = nil
-				switch {
-				case f.creds:
-					settings = get(sec).Settings
-				case sec == "default":
-					settings = get("default").Settings
-				case strings.HasPrefix(sec, "profile "):
-					settings = get(strings.TrimSpace(strings.TrimPrefix(sec, "profile "))).Settings
-				case strings.HasPrefix(sec, "sso-session "):
-					n := strings.TrimSpace(strings.TrimPrefix(sec, "sso-session "))
-					ss := &awsconfig.SSOSession{Name: n, Settings: map[string]string{}}
-					cfg.SSOSessions[n] = ss
-					settings = ss.Settings
-				}
-			default:
-				k, v, ok := strings.Cut(line, "=")
-				if ok && settings != nil {
-					settings[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
-				}
-			}
-		}
 	}
 	return cfg
 }

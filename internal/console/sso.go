@@ -44,8 +44,6 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (string, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", newErr(CodeSSOTokenMissing, err, "there is no SSO login for profile %q yet; run `%s` and try again", s.profile, s.ssoLogin)
-	case errors.Is(err, awsconfig.ErrNotImplemented):
-		return "", nil
 	case err != nil:
 		return "", newErr(CodeSSOTokenExpired, err, "the cached SSO token for profile %q cannot be read; run `%s` and try again", s.profile, s.ssoLogin)
 	}
