@@ -1,0 +1,346 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+)
+
+// reply decodes a step's reply as an object; nil (with an error logged) when it is not one.
+func reply(t *testing.T, s *step) map[string]any {
+	t.Helper()
+	if s == nil {
+		return nil
+	}
+	if s.Error != nil || s.Timeout || len(s.Reply) == 0 {
+		t.Errorf("%s: no reply (error %v, timeout %v, disconnected %v)", s.Step, deref(s.Error), s.Timeout, s.Disc)
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(s.Reply, &m); err != nil {
+		t.Errorf("%s: reply is not a JSON object: %s", s.Step, s.Reply)
+		return nil
+	}
+	return m
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return "<none>"
+	}
+	return *p
+}
+
+// The extension's type guards, as in its source (extension-protocol.md).
+func isProfileList(m map[string]any) bool {
+	_, ok := m["profiles"].([]any)
+	return m["action"] == "profileList" && ok
+}
+
+func isConsoleURL(m map[string]any) bool {
+	for _, k := range []string{"url", "profileName", "color", "icon"} {
+		if _, ok := m[k].(string); !ok {
+			return false
+		}
+	}
+	return m["action"] == "consoleUrl"
+}
+
+func isError(m map[string]any) bool {
+	msg, ok := m["message"].(string)
+	return m["action"] == "error" && ok && msg != ""
+}
+
+// checkProfileList checks a profileList reply against the extension's guards and the profile
+// keys it reads, and returns the profiles by name.
+func checkProfileList(t *testing.T, name string, m map[string]any) map[string]map[string]any {
+	t.Helper()
+	if m == nil {
+		return nil
+	}
+	if !isProfileList(m) {
+		t.Errorf("%s: the extension would reject this profileList: %v", name, m)
+		return nil
+	}
+	by := map[string]map[string]any{}
+	var names []string
+	for _, p := range m["profiles"].([]any) {
+		pm, ok := p.(map[string]any)
+		if !ok {
+			t.Errorf("%s: profile is not an object: %v", name, p)
+			continue
+		}
+		pn, _ := pm["name"].(string)
+		names = append(names, pn)
+		by[pn] = pm
+		for _, k := range []string{"has_credentials", "expired", "is_sso"} {
+			if _, ok := pm[k].(bool); !ok {
+				t.Errorf("%s: profile %s: %s is not a bool: %v", name, pn, k, pm[k])
+			}
+		}
+		if e, ok := pm["expiration"]; !ok {
+			t.Errorf("%s: profile %s has no expiration key", name, pn)
+		} else if _, isStr := e.(string); e != nil && !isStr {
+			t.Errorf("%s: profile %s: expiration is neither a string nor null: %v", name, pn, e)
+		}
+		if c, _ := pm["color"].(string); !firefoxColors[c] {
+			t.Errorf("%s: profile %s: color %v is not a Firefox container colour", name, pn, pm["color"])
+		}
+		if i, _ := pm["icon"].(string); !firefoxIcons[i] {
+			t.Errorf("%s: profile %s: icon %v is not a Firefox container icon", name, pn, pm["icon"])
+		}
+		if pm["is_sso"] == true {
+			for _, k := range []string{"sso_start_url", "sso_region", "sso_account_id", "sso_role_name"} {
+				if v, _ := pm[k].(string); v == "" {
+					t.Errorf("%s: SSO profile %s: %s missing: %v", name, pn, k, pm)
+				}
+			}
+		}
+		for _, secret := range canaries {
+			if b, _ := json.Marshal(pm); strings.Contains(string(b), secret) {
+				t.Errorf("%s: profile %s carries a secret (%s)", name, pn, secret)
+			}
+		}
+	}
+	if strings.Join(names, ",") != strings.Join(allProfiles, ",") {
+		t.Errorf("%s: profiles %v, want %v (file order)", name, names, allProfiles)
+	}
+	return by
+}
+
+func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
+	t.Helper()
+	must := func(name string) *step {
+		s := rs.get(name)
+		if s == nil {
+			t.Errorf("the extension did not report %q", name)
+		}
+		return s
+	}
+	rs.mu.Lock()
+	for _, s := range rs.steps {
+		if s.Step == "exception" || strings.HasPrefix(s.Step, "unparsable") {
+			t.Errorf("extension failed: %s", s.raw)
+		}
+	}
+	rs.mu.Unlock()
+
+	if s := must("start"); s != nil {
+		t.Logf("browser %s, extension origin %s", s.Info, s.Origin)
+		if !strings.HasPrefix(s.Origin, "moz-extension://") || s.ID != extID {
+			t.Errorf("start: origin %q id %q", s.Origin, s.ID)
+		}
+	}
+
+	// sendNativeMessage: one process, first reply.
+	if s := must("native:send"); s != nil {
+		if s.Via != "sendNativeMessage" {
+			t.Errorf("native:send went via %q", s.Via)
+		}
+		checkProfileList(t, s.Step, reply(t, s))
+	}
+	if m := reply(t, must("native:version")); m != nil && (m["action"] != "version" || m["protocol"] != "1") {
+		t.Errorf("version: %v", m)
+	}
+
+	// getProfiles: fast list, no SSO cache.
+	if by := checkProfileList(t, "getProfiles", reply(t, must("native:getProfiles"))); by != nil {
+		want := map[string][3]any{ // has_credentials, color, icon
+			"default": {true, "blue", "circle"}, "prod-admin": {true, "red", "briefcase"}, "dev-sso": {nil, "green", "fingerprint"},
+			"website": {false, "blue", "circle"}, "stage-granted": {false, "pink", "fruit"}, "process": {true, "blue", "circle"},
+			"webid": {true, "blue", "circle"}, "gov": {true, "blue", "circle"},
+		}
+		for n, w := range want {
+			p := by[n]
+			if p == nil {
+				continue
+			}
+			if (w[0] != nil && p["has_credentials"] != w[0]) || p["color"] != w[1] || p["icon"] != w[2] {
+				t.Errorf("getProfiles: %s has_credentials/color/icon = %v/%v/%v, want %v", n, p["has_credentials"], p["color"], p["icon"], w)
+			}
+		}
+		if p := by["dev-sso"]; p != nil && (p["is_sso"] != true || p["sso_session"] != "corp" || p["sso_start_url"] != "https://corp.awsapps.com/start" ||
+			p["sso_region"] != "eu-central-1" || p["aws_region"] != "eu-central-1" || p["sso_token_state"] != "unknown") {
+			t.Errorf("getProfiles: dev-sso %v", p)
+		}
+		if p := by["temp-session"]; p != nil && (p["expired"] != true || p["expiration"] != "2020-01-01T00:00:00Z") {
+			t.Errorf("getProfiles: temp-session expiry from the # Expires comment: %v", p)
+		}
+		if p := by["prod-admin"]; p != nil && p["aws_region"] != "eu-west-1" {
+			t.Errorf("getProfiles: prod-admin aws_region %v", p["aws_region"])
+		}
+	}
+
+	// enrichSSOProfiles: SSO token state from the cache.
+	if by := checkProfileList(t, "enrichSSOProfiles", reply(t, must("native:enrich"))); by != nil {
+		if p := by["dev-sso"]; p != nil && (p["sso_token_state"] != "valid" || p["has_credentials"] != true || p["expired"] != false || p["expiration"] == nil) {
+			t.Errorf("enrichSSOProfiles: dev-sso %v", p)
+		}
+		if p := by["nologin-sso"]; p != nil && (p["sso_token_state"] != "missing" || p["has_credentials"] != false) {
+			t.Errorf("enrichSSOProfiles: nologin-sso %v", p)
+		}
+	}
+	if by := checkProfileList(t, "enrichSSOProfiles(named)", reply(t, must("native:enrich-named"))); by != nil {
+		if p := by["dev-sso"]; p != nil && p["sso_token_state"] != "valid" {
+			t.Errorf("enrichSSOProfiles(dev-sso): dev-sso %v", p)
+		}
+		if p := by["nologin-sso"]; p != nil && p["sso_token_state"] != "unknown" {
+			t.Errorf("enrichSSOProfiles(dev-sso): nologin-sso was not named but got %v", p["sso_token_state"])
+		}
+	}
+
+	// openProfile: a sign-in URL for every kind.
+	var wantCalls []string
+	var wantDuration []bool
+	for _, c := range openCases {
+		wantCalls = append(wantCalls, c.calls...)
+		wantDuration = append(wantDuration, c.duration)
+		m := reply(t, must("open:"+c.profile))
+		if m == nil {
+			continue
+		}
+		if !isConsoleURL(m) {
+			t.Errorf("open %s: the extension would reject this consoleUrl: %v", c.profile, m)
+			continue
+		}
+		if m["profileName"] != c.profile || m["kind"] != c.kind || m["color"] != c.color || m["icon"] != c.icon {
+			t.Errorf("open %s: profileName/kind/color/icon %v/%v/%v/%v, want %s/%s/%s", c.profile, m["profileName"], m["kind"], m["color"], m["icon"], c.kind, c.color, c.icon)
+		}
+		u, err := url.Parse(m["url"].(string))
+		if err != nil || u.Scheme != "https" || u.Host != c.host || u.Path != "/federation" {
+			t.Errorf("open %s: login URL scheme/host/path %s://%s%s, want https://%s/federation (%v)", c.profile, u.Scheme, u.Host, u.Path, c.host, err)
+			continue
+		}
+		q := u.Query()
+		if q.Get("Action") != "login" || !strings.HasPrefix(q.Get("SigninToken"), "FakeSigninToken-") {
+			t.Errorf("open %s: Action=%q SigninToken present=%v", c.profile, q.Get("Action"), q.Get("SigninToken") != "")
+		}
+		dest, err := url.Parse(q.Get("Destination"))
+		if err != nil || dest.Scheme != "https" || !strings.Contains(dest.Host, "console") {
+			t.Errorf("open %s: Destination %q", c.profile, q.Get("Destination"))
+		} else if c.region != "" && dest.Query().Get("region") != c.region {
+			t.Errorf("open %s: Destination %q does not open region %s", c.profile, dest, c.region)
+		}
+		if c.region != "" && m["region"] != c.region {
+			t.Errorf("open %s: reply region %v, want %s", c.profile, m["region"], c.region)
+		}
+	}
+	if got := fake.Names(); strings.Join(got, ",") != strings.Join(wantCalls, ",") {
+		t.Errorf("fake AWS calls, in order:\n got %v\nwant %v", got, wantCalls)
+	}
+	if fed := fake.Find("getSigninToken"); len(fed) == len(wantDuration) {
+		for i, r := range fed {
+			if r.Has("SessionDuration") != wantDuration[i] {
+				t.Errorf("open %s: SessionDuration sent=%v, want %v", openCases[i].profile, r.Has("SessionDuration"), wantDuration[i])
+			}
+		}
+	}
+
+	// Error frames: exactly what the extension's guard accepts, with a stable code.
+	wantErr := map[string]string{
+		"bad:unknown-profile": "profile_not_found",
+		"bad:string":          "invalid_request",
+		"bad:array":           "invalid_request",
+		"bad:no-action":       "missing_field",
+		"bad:unknown-action":  "unknown_action",
+		"bad:no-name":         "missing_field",
+		"bad:wrong-type":      "invalid_request",
+	}
+	for name, code := range failCases {
+		wantErr["fail:"+name] = code
+	}
+	for name, code := range wantErr {
+		m := reply(t, must(name))
+		if m == nil {
+			continue
+		}
+		if !isError(m) || m["code"] != code {
+			t.Errorf("%s: %v, want an error frame with code %s", name, m, code)
+		}
+	}
+	if s := must("bad:no-host"); s != nil && (s.Error == nil || !strings.Contains(*s.Error, "No such native application")) {
+		t.Errorf("connectNative to an unregistered host: %s", s.raw)
+	}
+
+	// Ports are never disconnected by the extension: the host must answer and then stay, quietly.
+	if s := must("ports"); s != nil {
+		open := 0
+		for _, p := range s.Ports {
+			if p.Step == "bad:no-host" {
+				continue
+			}
+			if !p.Replied || p.Disconnected || p.Extra != 0 {
+				t.Errorf("port %s: replied %v, disconnected %v (%s), extra replies %d; want one reply and an open port",
+					p.Step, p.Replied, p.Disconnected, deref(p.DisconnectError), p.Extra)
+			}
+			if p.Replied && !p.Disconnected {
+				open++
+			}
+		}
+		if s.hosts != open {
+			t.Errorf("%d host processes alive with %d ports open; want one per open port", s.hosts, open)
+		}
+		t.Logf("%d ports held open, %d host processes alive", open, s.hosts)
+	}
+
+	// Nothing secret in any reply (sign-in URLs are bearer secrets, but they are the point of
+	// consoleUrl; they must not appear anywhere else).
+	rs.mu.Lock()
+	for _, s := range rs.steps {
+		raw := string(s.raw)
+		for _, secret := range canaries[:8] {
+			if strings.Contains(raw, secret) {
+				t.Errorf("report %s carries the secret %q", s.Step, secret)
+			}
+		}
+		if !strings.HasPrefix(s.Step, "open:") && strings.Contains(raw, "FakeSigninToken") {
+			t.Errorf("report %s carries a sign-in token", s.Step)
+		}
+	}
+	rs.mu.Unlock()
+}
+
+// checkLog checks the host's log: private, written by the hosts Firefox started, and free of
+// every secret (fixture canaries, credentials and sign-in tokens the fake issued).
+func checkLog(t *testing.T, logFile string, rs *reportServer) {
+	t.Helper()
+	data, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Errorf("host log: %v", err)
+		return
+	}
+	if fi, err := os.Stat(logFile); err == nil && fi.Mode().Perm() != 0o600 {
+		t.Errorf("host log mode %v, want 0600", fi.Mode().Perm())
+	}
+	if fi, err := os.Stat(filepath.Dir(logFile)); err == nil && fi.Mode().Perm() != 0o700 {
+		t.Errorf("host log directory mode %v, want 0700", fi.Mode().Perm())
+	}
+	log := string(data)
+	for _, secret := range canaries {
+		if strings.Contains(log, secret) {
+			t.Errorf("host log contains the secret %q", secret)
+		}
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, s := range rs.steps {
+		var m map[string]any
+		if json.Unmarshal(s.Reply, &m) == nil {
+			if u, _ := m["url"].(string); u != "" && strings.Contains(log, u) {
+				t.Errorf("host log contains the sign-in URL of %s", s.Step)
+			}
+		}
+	}
+	lines := strings.Count(log, "\n")
+	if !strings.Contains(log, `"mode":"native"`) || lines < 10 {
+		t.Errorf("host log has %d lines and no native-mode entry: did Firefox start the installed host?", lines)
+	}
+	if strings.Contains(log, "caller refused") {
+		t.Errorf("host refused the test extension (allowed_extensions): see the log")
+	}
+}
