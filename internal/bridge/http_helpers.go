@@ -1,0 +1,30 @@
+package bridge
+
+import (
+	"context"
+	"time"
+)
+
+// Do runs an already-decoded request, as Handle does for raw bytes, and returns the reply JSON
+// and, when the reply is an error object, its code ("" on success). The HTTP front end decodes
+// the path and body itself and calls this, so both transports share one core and one set of
+// error codes. Like Handle it logs one "request" line on s.Log.
+func (s *Service) Do(ctx context.Context, req Request) (reply []byte, code Code) {
+	start := time.Now()
+	reply, err := s.do(ctx, req)
+	ev := s.Log.Info()
+	if err != nil {
+		reply = ErrorReply(err)
+		code = codeOf(err)
+		ev = s.Log.Warn().Str("code", string(code)).Err(logErr(err))
+	}
+	ev.Str("action", logAction(req.Action)).Int("reply_bytes", len(reply)).
+		Dur("took", time.Since(start)).Msg("request")
+	return reply, code
+}
+
+// CodeOf returns the stable code of err (internal_error for an error without one).
+func CodeOf(err error) Code { return codeOf(err) }
+
+// Errorf makes an *Error with a code and a message for people.
+func Errorf(code Code, format string, args ...any) *Error { return errorf(code, format, args...) }

@@ -1,0 +1,552 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
+)
+
+// HTTP-only error codes (PROTOCOL.md, "HTTP transport"). Like the bridge's, append-only.
+const (
+	CodeForbiddenHost        bridge.Code = "forbidden_host"         // 403: Host is not 127.0.0.1/localhost/[::1] with our port
+	CodeForbiddenOrigin      bridge.Code = "forbidden_origin"       // 403: a web, null or unknown origin, or a cross-site fetch without one
+	CodeOriginMismatch       bridge.Code = "origin_mismatch"        // 403: the token is bound to another extension origin
+	CodePreflightRefused     bridge.Code = "preflight_refused"      // 403: a preflight for a method or header we do not grant
+	CodeRateLimited          bridge.Code = "rate_limited"           // 429: too many failed authentications
+	CodeNotFound             bridge.Code = "not_found"              // 404
+	CodeMethodNotAllowed     bridge.Code = "method_not_allowed"     // 405
+	CodeUnsupportedMediaType bridge.Code = "unsupported_media_type" // 415: a body that is not application/json
+	CodeBodyTooLarge         bridge.Code = "body_too_large"         // 413: body over 16 KiB
+	CodeInvalidProfileName   bridge.Code = "invalid_profile_name"   // 400: name outside ^[A-Za-z0-9._-]{1,128}$
+	CodeInvalidPartition     bridge.Code = "invalid_partition"      // 400: /regions?partition= names no partition with a console
+)
+
+// unauthorizedBody is the extension's 401 body, the same for a missing and a wrong token.
+const unauthorizedBody = `{"detail":"Invalid or missing API token"}`
+
+// route is one matched path.
+type route struct {
+	name    string   // for logs: "health", "profiles", "console-url" ...
+	methods []string // allowed methods (OPTIONS preflights are handled before)
+	auth    bool     // needs a token
+	profile string   // console-url: the decoded, validated profile name
+	badName bool     // console-url with a name outside the pattern
+}
+
+func (r *route) allows(m string) bool {
+	for _, x := range r.methods {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	get     = []string{http.MethodGet}
+	getPost = []string{http.MethodGet, http.MethodPost}
+	post    = []string{http.MethodPost}
+)
+
+// match maps the escaped path onto a route (nil: 404). /v1/… is the same as /….
+func match(escaped string) *route {
+	p := escaped
+	if rest, ok := strings.CutPrefix(p, "/v1/"); ok {
+		p = "/" + rest
+	}
+	switch p {
+	case "/health":
+		return &route{name: "health", methods: get}
+	case "/version":
+		return &route{name: "version", methods: get}
+	case "/profiles":
+		return &route{name: "profiles", methods: getPost, auth: true}
+	case "/profiles/enrich":
+		return &route{name: "profiles-enrich", methods: getPost, auth: true}
+	case "/regions":
+		return &route{name: "regions", methods: getPost, auth: true}
+	}
+	if mid, ok := strings.CutPrefix(p, "/profiles/"); ok {
+		if raw, ok := strings.CutSuffix(mid, "/console-url"); ok {
+			r := &route{name: "console-url", methods: post, auth: true}
+			name, err := url.PathUnescape(raw)
+			if err != nil || !ValidProfileName(name) {
+				r.badName = true
+			} else {
+				r.profile = name
+			}
+			return r
+		}
+	}
+	return nil
+}
+
+// ValidProfileName reports whether name matches ^[A-Za-z0-9._-]{1,128}$ and is not "." or "..".
+// Checked after percent-decoding, so an encoded separator or control character is refused too.
+func ValidProfileName(name string) bool {
+	if len(name) == 0 || len(name) > 128 || name == "." || name == ".." {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// exchange is one request in flight.
+type exchange struct {
+	s      *Server
+	w      http.ResponseWriter
+	r      *http.Request
+	id     string
+	log    zerolog.Logger
+	status int
+	origin string // a valid extension origin, or ""
+}
+
+func (x *exchange) send(status int, body []byte) {
+	x.status = status
+	h := x.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	x.w.WriteHeader(status)
+	_, _ = x.w.Write(body)
+}
+
+// fail answers an HTTP-level error: the protocol's error object plus "detail" for the old client.
+func (x *exchange) fail(status int, code bridge.Code, msg string) {
+	b, _ := json.Marshal(struct {
+		Action  string      `json:"action"`
+		Code    bridge.Code `json:"code"`
+		Message string      `json:"message"`
+		Detail  string      `json:"detail"`
+	}{"error", code, msg, msg})
+	x.send(status, b)
+}
+
+// refuse is fail plus an audit line.
+func (x *exchange) refuse(status int, code bridge.Code, msg, reason string) {
+	ev := logging.Audit(x.log).Str("event", "http.refused").Str("reason", reason).Int("status", status)
+	ev.Msg("request refused")
+	x.fail(status, code, msg)
+}
+
+// ServeHTTP runs the guards in order, then the route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	x := &exchange{s: s, w: w, r: r, id: requestID()}
+	x.log = s.cfg.Log.With().Str("mode", "http").Str("request_id", x.id).Logger()
+	h := w.Header()
+	h.Set("X-Request-ID", x.id)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Vary", "Origin")
+	rt := s.serve(x)
+	name := "unknown"
+	if rt != nil {
+		name = rt.name
+	}
+	x.log.Info().Str("method", safeMethod(r.Method)).Str("route", name).Int("status", x.status).
+		Dur("took", time.Since(start)).Msg("http")
+}
+
+func (s *Server) serve(x *exchange) *route {
+	r := x.r
+	// 1. Host, before anything else: DNS rebinding sends the attacker's own name.
+	if !s.hosts[r.Host] {
+		logging.Str(logging.Audit(x.log).Str("event", "http.refused").Str("reason", "host"), "host", clip(r.Host)).Int("status", 403).Msg("request refused")
+		x.fail(http.StatusForbidden, CodeForbiddenHost, "forbidden host; use http://127.0.0.1:"+strconv.Itoa(s.cfg.Port))
+		return nil
+	}
+	// 2. Origin: absent, or exactly an extension origin.
+	origins := r.Header.Values("Origin")
+	switch {
+	case len(origins) > 1:
+		x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden origin", "origin")
+		return nil
+	case len(origins) == 1:
+		if !s.extensionOrigin(origins[0]) {
+			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden origin: only the AWS Profile Containers extension may call this server", "origin")
+			return nil
+		}
+		x.origin = origins[0]
+		x.log = x.log.With().Str("origin", x.origin).Logger()
+		// From here on the extension may read our answers, errors included (it maps statuses).
+		x.w.Header().Set("Access-Control-Allow-Origin", x.origin)
+	default:
+		// No Origin: a non-browser client, or a browser's no-cors load (an <img>, a navigation)
+		// from a page, which Fetch Metadata tells apart.
+		switch r.Header.Get("Sec-Fetch-Site") {
+		case "", "none", "same-origin":
+		default:
+			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden: cross-site request without an extension origin", "sec-fetch-site")
+			return nil
+		}
+	}
+	rt := match(r.URL.EscapedPath())
+	// 3. Preflights: granted to extension origins only; they carry no token and prove nothing.
+	if r.Method == http.MethodOptions {
+		s.preflight(x, rt)
+		return rt
+	}
+	if rt == nil {
+		x.fail(http.StatusNotFound, CodeNotFound, "not found")
+		return nil
+	}
+	if !rt.allows(r.Method) {
+		x.w.Header().Set("Allow", strings.Join(rt.methods, ", "))
+		x.fail(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed; use "+strings.Join(rt.methods, " or "))
+		return rt
+	}
+	// 4. Token, throttled, then the origin binding.
+	var tokenID string
+	if rt.auth {
+		now := s.cfg.Now()
+		if wait := s.thr.retryAfter(now); wait > 0 {
+			secs := int(math.Ceil(wait.Seconds()))
+			x.w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+			logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", "throttled").Str("route", rt.name).Int("status", 429).Msg("authentication refused")
+			x.fail(http.StatusTooManyRequests, CodeRateLimited, "too many failed authentication attempts; retry in "+strconv.Itoa(max(secs, 1))+" s")
+			return rt
+		}
+		presented, reason := presentedToken(r)
+		var ok bool
+		if reason == "" {
+			var rec tokenRecord
+			rec, ok = s.verify(presented)
+			tokenID = rec.id
+			if !ok {
+				reason = "invalid"
+			}
+		}
+		if !ok {
+			s.thr.fail(now)
+			logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", reason).Str("route", rt.name).Int("status", 401).Msg("authentication failed")
+			x.send(http.StatusUnauthorized, []byte(unauthorizedBody))
+			return rt
+		}
+		x.log = x.log.With().Str("token_id", tokenID).Logger()
+		allowed, err := s.cfg.Tokens.Use(tokenID, x.origin, now)
+		if err != nil {
+			x.log.Warn().Err(err).Msg("cannot record token use")
+		}
+		if !allowed {
+			if err != nil {
+				x.fail(http.StatusInternalServerError, bridge.CodeInternal, "cannot record the token's use; the log has details")
+				return rt
+			}
+			x.refuse(http.StatusForbidden, CodeOriginMismatch, "this token belongs to another extension; create one for this extension with `aws-profile-bridge token create`", "origin_mismatch")
+			return rt
+		}
+	}
+	// 5. The body: JSON or nothing, at most MaxBodyBytes.
+	body, ok := s.readBody(x)
+	if !ok {
+		return rt
+	}
+	// 6. The route.
+	switch rt.name {
+	case "health":
+		b, _ := json.Marshal(map[string]any{"status": "healthy", "version": s.cfg.Service.Version,
+			"uptime_seconds": int64(s.cfg.Now().Sub(s.started) / time.Second)})
+		x.send(http.StatusOK, b)
+		return rt
+	case "version":
+		b, _ := json.Marshal(map[string]string{"api_version": s.cfg.Service.Version, "api_protocol": bridge.ProtocolVersion,
+			"version": s.cfg.Service.Version, "commit": s.cfg.Service.Commit, "protocol": bridge.ProtocolVersion})
+		x.send(http.StatusOK, b)
+		return rt
+	case "regions":
+		s.regions(x, body)
+		return rt
+	}
+	if rt.badName {
+		s.audit(x, rt, tokenID, http.StatusBadRequest, CodeInvalidProfileName)
+		x.fail(http.StatusBadRequest, CodeInvalidProfileName, "invalid profile name: it must match ^[A-Za-z0-9._-]{1,128}$")
+		return rt
+	}
+	req := bridge.Request{}
+	if len(body) > 0 {
+		var err error
+		if req, err = bridge.DecodeRequest(body); err != nil {
+			code := bridge.CodeOf(err)
+			s.audit(x, rt, tokenID, http.StatusBadRequest, code)
+			x.send(http.StatusBadRequest, bridge.ErrorReply(err))
+			return rt
+		}
+	}
+	ctx := r.Context()
+	switch rt.name {
+	case "profiles":
+		req = bridge.Request{Action: bridge.ActionGetProfiles, Offset: req.Offset, Limit: req.Limit}
+	case "profiles-enrich":
+		for _, n := range req.ProfileNames {
+			if !ValidProfileName(n) {
+				s.audit(x, rt, tokenID, http.StatusBadRequest, CodeInvalidProfileName)
+				x.fail(http.StatusBadRequest, CodeInvalidProfileName, "invalid profile name in profileNames: each must match ^[A-Za-z0-9._-]{1,128}$")
+				return rt
+			}
+		}
+		req = bridge.Request{Action: bridge.ActionEnrichSSO, ProfileNames: req.ProfileNames, Offset: req.Offset, Limit: req.Limit}
+	case "console-url":
+		req.Action, req.ProfileName, req.ProfileNames, req.Offset, req.Limit = bridge.ActionOpenProfile, rt.profile, nil, 0, 0
+		if req.SessionDuration < 0 || req.SessionDuration > 43200 {
+			s.audit(x, rt, tokenID, http.StatusOK, bridge.Code(console.CodeInvalidDuration))
+			x.send(http.StatusOK, bridge.ErrorReply(bridge.Errorf(bridge.Code(console.CodeInvalidDuration), "sessionDuration must be a number of seconds between 900 and 43200")))
+			return rt
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.cfg.OpenTimeout)
+		defer cancel()
+	}
+	svc := *s.cfg.Service // a copy per request: its own logger with the request id
+	svc.Log = x.log
+	reply, code := svc.Do(ctx, req)
+	s.audit(x, rt, tokenID, http.StatusOK, code)
+	x.send(http.StatusOK, reply)
+	return rt
+}
+
+// audit records one authenticated action. Never the token, the body or a URL.
+func (s *Server) audit(x *exchange, rt *route, tokenID string, status int, code bridge.Code) {
+	ev := logging.Audit(x.log).Str("event", "http.action").Str("route", rt.name).Int("status", status)
+	if rt.profile != "" {
+		ev = logging.Str(ev, "profile", rt.profile)
+	}
+	if code != "" {
+		ev = ev.Str("code", string(code))
+	}
+	ev.Msg("authenticated request")
+}
+
+type tokenRecord struct{ id string }
+
+func (s *Server) verify(presented string) (tokenRecord, bool) {
+	if s.cfg.Tokens == nil {
+		return tokenRecord{}, false
+	}
+	rec, ok := s.cfg.Tokens.Verify(presented)
+	if !ok {
+		return tokenRecord{}, false
+	}
+	return tokenRecord{id: rec.ID}, true
+}
+
+// presentedToken reads X-API-Token or Authorization: Bearer (never the query string or a
+// cookie). reason is non-empty when no usable token is present: "missing", or "ambiguous" for
+// repeated headers or two different tokens.
+func presentedToken(r *http.Request) (tok, reason string) {
+	xs := r.Header.Values("X-Api-Token")
+	as := r.Header.Values("Authorization")
+	if len(xs) > 1 || len(as) > 1 {
+		return "", "ambiguous"
+	}
+	var x, bearer string
+	if len(xs) == 1 {
+		x = strings.TrimSpace(xs[0])
+	}
+	if len(as) == 1 {
+		scheme, rest, _ := strings.Cut(strings.TrimSpace(as[0]), " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			return "", "not_bearer"
+		}
+		bearer = strings.TrimSpace(rest)
+	}
+	switch {
+	case x != "" && bearer != "" && x != bearer:
+		return "", "ambiguous"
+	case x != "":
+		return x, ""
+	case bearer != "":
+		return bearer, ""
+	}
+	return "", "missing"
+}
+
+// readBody enforces JSON-only bodies (415) and the size cap (413). An empty body, with or
+// without Content-Type: application/json, is fine: the extension sends none.
+func (s *Server) readBody(x *exchange) ([]byte, bool) {
+	r := x.r
+	cts := r.Header.Values("Content-Type")
+	if len(cts) > 1 {
+		x.fail(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "send one Content-Type: application/json")
+		return nil, false
+	}
+	if len(cts) == 1 {
+		mt, params, err := mime.ParseMediaType(cts[0])
+		cs, hasCS := params["charset"]
+		if err != nil || mt != "application/json" || (hasCS && !strings.EqualFold(cs, "utf-8")) || len(params) > 1 || (len(params) == 1 && !hasCS) {
+			x.fail(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "request bodies must be application/json")
+			return nil, false
+		}
+	}
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		x.w.Header().Set("Connection", "close")
+		x.fail(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "request body over "+strconv.FormatInt(s.cfg.MaxBodyBytes, 10)+" bytes")
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(x.w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			x.fail(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "request body over "+strconv.FormatInt(s.cfg.MaxBodyBytes, 10)+" bytes")
+		} else {
+			x.fail(http.StatusBadRequest, bridge.CodeInvalidRequest, "cannot read the request body")
+		}
+		return nil, false
+	}
+	if len(body) > 0 && len(cts) == 0 {
+		x.fail(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "request bodies must be application/json")
+		return nil, false
+	}
+	return body, true
+}
+
+// preflight grants a CORS preflight only to an extension origin, for a method the route takes
+// and headers we read; it never grants credentials or private-network access.
+func (s *Server) preflight(x *exchange, rt *route) {
+	r := x.r
+	h := x.w.Header()
+	h.Add("Vary", "Access-Control-Request-Method")
+	h.Add("Vary", "Access-Control-Request-Headers")
+	if x.origin == "" {
+		x.refuse(http.StatusForbidden, CodePreflightRefused, "CORS is granted to the extension only", "preflight_origin")
+		return
+	}
+	if rt == nil {
+		h.Del("Access-Control-Allow-Origin")
+		x.fail(http.StatusNotFound, CodeNotFound, "not found")
+		return
+	}
+	m := r.Header.Get("Access-Control-Request-Method")
+	okHeaders := true
+	for _, v := range r.Header.Values("Access-Control-Request-Headers") {
+		for _, name := range strings.Split(v, ",") {
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "content-type", "x-api-token", "authorization", "":
+			default:
+				okHeaders = false
+			}
+		}
+	}
+	if !rt.allows(m) || !okHeaders {
+		h.Del("Access-Control-Allow-Origin")
+		x.refuse(http.StatusForbidden, CodePreflightRefused, "preflight refused: methods GET, POST; headers content-type, x-api-token, authorization", "preflight")
+		return
+	}
+	h.Set("Access-Control-Allow-Methods", "GET, POST")
+	h.Set("Access-Control-Allow-Headers", "content-type, x-api-token, authorization")
+	h.Set("Access-Control-Max-Age", "600")
+	x.status = http.StatusNoContent
+	x.w.WriteHeader(http.StatusNoContent)
+}
+
+// extensionOrigin reports whether o is exactly moz-extension://<uuid> or an allowed
+// chrome-extension://<id>.
+func (s *Server) extensionOrigin(o string) bool {
+	if rest, ok := strings.CutPrefix(o, "moz-extension://"); ok {
+		return isUUID(rest)
+	}
+	return s.chrome[o]
+}
+
+// isUUID: 8-4-4-4-12 lower-case hex digits, as Firefox writes an extension's internal UUID.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isChromeOrigin: chrome-extension:// and 32 letters a-p.
+func isChromeOrigin(o string) bool {
+	id, ok := strings.CutPrefix(o, "chrome-extension://")
+	if !ok || len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 'a' || id[i] > 'p' {
+			return false
+		}
+	}
+	return true
+}
+
+// regions answers the built-in table: ?partition= or a JSON body {"partition":…}; default aws.
+func (s *Server) regions(x *exchange, body []byte) {
+	part := x.r.URL.Query().Get("partition")
+	if len(body) > 0 {
+		var b struct {
+			Partition string `json:"partition"`
+		}
+		if _, err := bridge.DecodeRequest(body); err != nil {
+			x.send(http.StatusBadRequest, bridge.ErrorReply(err))
+			return
+		}
+		if err := json.Unmarshal(body, &b); err != nil {
+			x.fail(http.StatusBadRequest, bridge.CodeInvalidRequest, "partition must be a string")
+			return
+		}
+		if b.Partition != "" {
+			part = b.Partition
+		}
+	}
+	if part == "" {
+		part = "aws"
+	}
+	list, ok := regionTable[part]
+	if !ok {
+		x.fail(http.StatusBadRequest, CodeInvalidPartition, "unknown partition; use aws, aws-us-gov, aws-cn or aws-eusc")
+		return
+	}
+	logging.Audit(x.log).Str("event", "http.action").Str("route", "regions").Int("status", 200).Msg("authenticated request")
+	b, _ := json.Marshal(map[string]any{"partition": part, "regions": list})
+	x.send(http.StatusOK, b)
+}
+
+func clip(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "…"
+	}
+	return s
+}
+
+func safeMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodPost, http.MethodOptions, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodPatch:
+		return m
+	}
+	return "other"
+}
