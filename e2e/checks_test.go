@@ -340,6 +340,9 @@ func checkLog(t *testing.T, logFile string, rs *reportServer) {
 	if !strings.Contains(log, `"mode":"native"`) || lines < 10 {
 		t.Errorf("host log has %d lines and no native-mode entry: did Firefox start the installed host?", lines)
 	}
+	if os.Geteuid() != 0 && strings.Contains(log, "running as root") {
+		t.Errorf("host log says it runs as root, but the test runs as uid %d", os.Geteuid())
+	}
 	if strings.Contains(log, "caller refused") {
 		t.Errorf("host refused the test extension (allowed_extensions): see the log")
 	}

@@ -163,6 +163,7 @@ func TestFirefoxNativeMessaging(t *testing.T) {
 		t.Fatalf("FAIL: %s is not installed (%v): %s", firefox, err, installHint)
 	}
 	repo := repoRoot(t)
+	t.Logf("running as uid %d with %s", os.Geteuid(), ffPath)
 	for _, p := range []string{"install/install.sh", "e2e/extension/manifest.json", "e2e/extension/background.js"} {
 		if _, err := os.Stat(filepath.Join(repo, p)); err != nil {
 			t.Fatalf("source tree at %s lacks %s (set APB_E2E_REPO): %v", repo, p, err)
@@ -214,14 +215,23 @@ func TestFirefoxNativeMessaging(t *testing.T) {
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	pgid := cmd.Process.Pid
-	killGroup := func() {
+	// Afterwards (also on failure) kill the whole group, and check that nothing Firefox started
+	// outlives it: no process left in the group, no host process anywhere.
+	t.Cleanup(func() {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		select {
 		case <-exited:
 		case <-time.After(5 * time.Second):
 		}
-	}
-	t.Cleanup(killGroup)
+		var group, hosts []int
+		for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			group, hosts = groupPIDs(pgid), hostPIDs(bin)
+			if len(group) == 0 && len(hosts) == 0 {
+				return
+			}
+		}
+		t.Errorf("5 s after killing Firefox's process group: group members %v, host processes %v still alive", group, hosts)
+	})
 
 	defer func() {
 		if !t.Failed() && os.Getenv("APB_E2E_VERBOSE") == "" {

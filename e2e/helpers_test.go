@@ -61,13 +61,14 @@ func goTool(t *testing.T) string {
 func runInstaller(t *testing.T, repo, home string) string {
 	t.Helper()
 	goCmd := goTool(t)
-	out, err := exec.Command(goCmd, "env", "-json", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
-	if err != nil {
-		t.Fatalf("go env: %v", err)
-	}
-	var goEnv map[string]string
-	if err := json.Unmarshal(out, &goEnv); err != nil {
-		t.Fatalf("go env: %v", err)
+	// The installer runs with HOME changed; keep the Go caches where they were so the build
+	// stays warm. (A stand-in GO without `go env`, as scripts/e2e-unprivileged.sh passes, keeps
+	// the defaults.)
+	goEnv := map[string]string{}
+	if out, err := exec.Command(goCmd, "env", "-json", "GOCACHE", "GOMODCACHE", "GOPATH").Output(); err == nil {
+		if err := json.Unmarshal(out, &goEnv); err != nil {
+			t.Fatalf("go env: %v", err)
+		}
 	}
 	var env []string
 	for _, kv := range os.Environ() {
@@ -77,8 +78,12 @@ func runInstaller(t *testing.T, repo, home string) string {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "HOME="+home, "GO="+goCmd,
-		"GOCACHE="+goEnv["GOCACHE"], "GOMODCACHE="+goEnv["GOMODCACHE"], "GOPATH="+goEnv["GOPATH"])
+	env = append(env, "HOME="+home, "GO="+goCmd)
+	for k, v := range goEnv {
+		if v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
 	cmd := exec.Command(filepath.Join(repo, "install", "install.sh"), "--extension-id", extID)
 	cmd.Env = env
 	cmd.Dir = home
@@ -221,6 +226,35 @@ func hostPIDs(bin string) []int {
 			continue
 		}
 		if strings.TrimSuffix(exe, " (deleted)") == bin {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// groupPIDs lists the live processes of process group pgid (zombies count as gone).
+func groupPIDs(pgid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
+			continue
+		}
+		if g, _ := strconv.Atoi(f[2]); g == pgid {
 			pids = append(pids, pid)
 		}
 	}

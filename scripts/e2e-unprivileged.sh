@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# scripts/e2e-unprivileged.sh: run the Firefox end-to-end test (e2e/firefox_test.go) as an
+# unprivileged user, to show that nothing in the setup needs root: install/install.sh, the
+# manifest under the user's HOME, Firefox starting the host, the host's log.
+#
+# Starts as root (it creates the user when missing, default apb-e2e; APB_E2E_USER to change).
+# Root compiles the host and the test binary once with its warm Go caches; the user runs the
+# compiled test, and install/install.sh (still run as the user, copying, registering) gets the
+# prebuilt host through its GO variable instead of compiling it again from a cold cache.
+# `make e2e-unprivileged` runs this; .ci/run too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+user=${APB_E2E_USER:-apb-e2e}
+GO=${GO:-go}
+command -v "$GO" >/dev/null 2>&1 || GO=/usr/local/go/bin/go
+
+if [ "$(id -u)" != 0 ]; then
+  echo "e2e-unprivileged.sh: start it as root (it creates the user $user and switches to it); as yourself, run: make e2e" >&2
+  exit 1
+fi
+command -v runuser >/dev/null 2>&1 || { echo "e2e-unprivileged.sh: runuser (util-linux) is missing" >&2; exit 1; }
+if ! id -u "$user" >/dev/null 2>&1; then
+  useradd --create-home --shell /bin/sh --user-group "$user"
+  echo "Created user $user."
+fi
+
+work=$(mktemp -d /tmp/apb-e2e-unpriv.XXXXXX)
+cleanup() {
+  # Anything of the user's still running here was started by this run: name it, end it by pid.
+  # (The test itself waits for its process group to die; allow a moment for stragglers.)
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    left=$(pgrep -u "$user" -r R,S,D,T,I || true)
+    [ -z "$left" ] && break
+    sleep 0.5
+  done
+  if [ -n "$left" ]; then
+    echo "e2e-unprivileged.sh: processes of $user left behind:" $left >&2
+    ps -o pid,pgid,stat,etime,args -p "$(echo $left | tr ' ' ,)" >&2 || true
+    for pid in $left; do kill -KILL "$pid" 2>/dev/null || true; done
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+chmod 0755 "$work"
+
+# What the test reads from the source tree, copied where the user can read it (the checkout may
+# sit under a private home).
+mkdir -p "$work/src" "$work/bin" "$work/tmp"
+tar -C "$repo" -cf - install e2e/extension | tar -C "$work/src" -xf -
+mkdir -p "$work/src/e2e"
+
+version=${VERSION:-0.1.0-dev}
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+echo "Building the host and the test as root..."
+"$GO" build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit" \
+  -o "$work/bin/aws-profile-bridge" ./cmd/aws-profile-bridge
+"$GO" test -c -o "$work/bin/e2e.test" ./e2e
+
+# A stand-in for `go` in install/install.sh: `go version` and `go build -o OUT` (copies the
+# prebuilt host); anything else fails.
+cat >"$work/bin/go" <<SHIM
+#!/bin/sh
+case "\$1" in
+  version) echo "go version prebuilt-by-e2e-unprivileged \$(uname -s | tr A-Z a-z)/\$(uname -m)" ;;
+  build) out=; while [ \$# -gt 0 ]; do [ "\$1" = -o ] && out=\$2; shift; done
+         [ -n "\$out" ] || { echo "go shim: build without -o" >&2; exit 2; }
+         cp "$work/bin/aws-profile-bridge" "\$out" ;;
+  *) echo "go shim (scripts/e2e-unprivileged.sh): unsupported: \$*" >&2; exit 2 ;;
+esac
+SHIM
+chmod 0755 "$work/bin/go" "$work/bin/aws-profile-bridge" "$work/bin/e2e.test"
+chmod -R a+rX "$work/src" "$work/bin"
+chown "$user:" "$work/tmp"
+chmod 0700 "$work/tmp"
+
+echo "Running the Firefox end-to-end test as $user (uid $(id -u "$user"))..."
+cd "$work/src/e2e"
+runuser -u "$user" -- env -i \
+  HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" LOGNAME="$user" \
+  PATH=/usr/local/bin:/usr/bin:/bin TMPDIR="$work/tmp" LANG=C.UTF-8 \
+  APB_E2E_FIREFOX=1 APB_E2E_REPO="$work/src" GO="$work/bin/go" \
+  ${APB_FIREFOX:+APB_FIREFOX="$APB_FIREFOX"} ${APB_E2E_VERBOSE:+APB_E2E_VERBOSE=1} \
+  "$work/bin/e2e.test" -test.run Firefox -test.v -test.count=1 -test.timeout 3m
