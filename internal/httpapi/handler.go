@@ -18,6 +18,7 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
 
 // HTTP-only error codes (PROTOCOL.md, "HTTP transport"). Like the bridge's, append-only.
@@ -246,6 +247,12 @@ func (s *Server) serve(x *exchange) *route {
 		}
 		x.log = x.log.With().Str("token_id", tokenID).Logger()
 		allowed, err := s.cfg.Tokens.Use(tokenID, x.origin, now)
+		if errors.Is(err, token.ErrNotFound) { // revoked between Verify and Use
+			s.thr.fail(now)
+			logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", "revoked").Str("route", rt.name).Int("status", 401).Msg("authentication failed")
+			x.send(http.StatusUnauthorized, []byte(unauthorizedBody))
+			return rt
+		}
 		if err != nil {
 			x.log.Warn().Err(err).Msg("cannot record token use")
 		}

@@ -231,6 +231,7 @@ func TestPreflights(t *testing.T) {
 		func(r *req) { r.hdr["Origin"] = "null" },
 		func(r *req) { r.hdr["Origin"] = "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba" },
 		func(r *req) { delete(r.hdr, "Origin") },
+		func(r *req) { delete(r.hdr, "Origin"); delete(r.hdr, "Sec-Fetch-Site") }, // curl-style OPTIONS
 		func(r *req) { r.hdr["Access-Control-Request-Method"] = "PUT" },
 		func(r *req) { r.hdr["Access-Control-Request-Method"] = "DELETE" },
 		func(r *req) { r.hdr["Access-Control-Request-Headers"] = "content-type,x-api-token,x-evil" },
