@@ -12,12 +12,13 @@ import (
 // than want (0700 for the directory, 0600 for the file) or when it belongs to another user.
 func checkPrivate(path string, fi os.FileInfo, want os.FileMode) error {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		q := shellQuote(path)
 		return fmt.Errorf("%w: %s belongs to uid %d, not to you (uid %d); if it is yours, fix it with: sudo chown %d %s && chmod %o %s",
-			ErrInsecureStore, path, st.Uid, os.Geteuid(), os.Geteuid(), path, want, path)
+			ErrInsecureStore, path, st.Uid, os.Geteuid(), os.Geteuid(), q, want, q)
 	}
 	if perm := fi.Mode().Perm(); perm&^want != 0 {
 		return fmt.Errorf("%w: %s has mode %04o, more open than %04o; fix it with: chmod %o %s",
-			ErrInsecureStore, path, perm, want, want, path)
+			ErrInsecureStore, path, perm, want, want, shellQuote(path))
 	}
 	return nil
 }

@@ -301,7 +301,7 @@ func TestLabels(t *testing.T) {
 			t.Errorf("Create(%q) = %v", l, err)
 		}
 	}
-	for _, l := range []string{"a\nb", "a\rb", "\x1b[31mred", "tab\t", "\u202eevil", strings.Repeat("x", 65), "\xff"} {
+	for _, l := range []string{"a\nb", "a\rb", "\x1b[31mred", "tab\t", "\u202eevil", strings.Repeat("x", 65), "\xff", "my awspc_token"} {
 		if _, _, err := s.Create(l); !errors.Is(err, ErrBadLabel) {
 			t.Errorf("Create(%q) = %v, want ErrBadLabel", l, err)
 		}

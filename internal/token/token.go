@@ -79,7 +79,7 @@ var (
 	ErrNotFound      = errors.New("no such token")
 	ErrInsecureStore = errors.New("token store permissions are too open or owned by another user")
 	ErrBadFormat     = errors.New("not an aws-profile-bridge token")
-	ErrBadLabel      = errors.New("a token label must be valid UTF-8, without control characters, at most 64 characters")
+	ErrBadLabel      = errors.New("a token label must be valid UTF-8, without control characters or a token, at most 64 characters")
 	ErrBadOrigin     = errors.New("origin too long or with control characters")
 )
 
@@ -402,6 +402,16 @@ func find(recs []Record, id string) int {
 	return -1
 }
 
+// shellQuote quotes s for a POSIX shell when it needs it, for the commands in messages.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-~:", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // cmpErr returns err if set, else alt.
 func cmpErr(err, alt error) error {
 	if err != nil {
@@ -415,7 +425,7 @@ func cmpErr(err, alt error) error {
 func notFound(id string) error {
 	if len(id) > 16 || !isBase62(strings.ReplaceAll(strings.ReplaceAll(id, "-", ""), "_", "")) {
 		// Not shown: it may be a token pasted in place of its id.
-		return fmt.Errorf("%w with that id (ids are 8 hex characters, as `aws-profile-bridge token list` shows them; never the token itself)", ErrNotFound)
+		return fmt.Errorf("%w: the id given (not shown) looks like a token, not an id of 8 hex characters", ErrNotFound)
 	}
 	return fmt.Errorf("%w: %q", ErrNotFound, id)
 }
@@ -424,14 +434,24 @@ func notFound(id string) error {
 func stampTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // ValidLabel reports whether label is acceptable: valid UTF-8, no control characters (they could
-// drive a terminal that shows `token list`), at most MaxLabelLen characters.
+// drive a terminal that shows `token list`), at most MaxLabelLen characters, and no token in it
+// (a token pasted as a label would be kept in plaintext).
 func ValidLabel(label string) bool {
-	if !utf8.ValidString(label) || utf8.RuneCountInString(label) > MaxLabelLen {
+	if !utf8.ValidString(label) || utf8.RuneCountInString(label) > MaxLabelLen || strings.Contains(label, Prefix) {
 		return false
 	}
 	for _, r := range label {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return false
+		}
+	}
+	return true
+}
+
+func validOrigin(o string) bool {
+	for i := 0; i < len(o); i++ {
+		if o[i] <= ' ' || o[i] >= 0x7f {
+			return false // origins are ASCII without spaces (RFC 6454 serialisation)
 		}
 	}
 	return true
@@ -602,7 +622,7 @@ func due(last, now time.Time) bool {
 // the origin could not be bound, and true when only LastUsed could not be recorded (a later
 // call tries again after UseInterval).
 func (s *Store) Use(id, origin string, now time.Time) (allowed bool, err error) {
-	if len(origin) > maxOriginLen || !ValidLabel(origin) {
+	if len(origin) > maxOriginLen || !validOrigin(origin) {
 		return false, ErrBadOrigin
 	}
 	snap := s.current()
