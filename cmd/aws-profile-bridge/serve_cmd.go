@@ -161,8 +161,3 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
-
-func cmdToken(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "aws-profile-bridge token: not in this build yet")
-	return 1
-}
