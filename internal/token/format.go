@@ -32,13 +32,22 @@ func isBase62(s string) bool {
 
 // checksum returns the 6-character Base62 CRC-32 (IEEE) of part, left-padded with '0'.
 func checksum(part string) string {
+	b := checksumOf(part)
+	return string(b[:])
+}
+
+func checksumOf(part string) [SumLen]byte {
 	var b [SumLen]byte
-	n := crc32.ChecksumIEEE([]byte(part))
+	n := ^uint32(0) // CRC-32 IEEE, table-driven on the string itself (no []byte copy)
+	for i := 0; i < len(part); i++ {
+		n = crc32.IEEETable[byte(n)^part[i]] ^ n>>8
+	}
+	n = ^n
 	for i := SumLen - 1; i >= 0; i-- { // 62^6 > 2^32: six digits always suffice
 		b[i] = base62[n%62]
 		n /= 62
 	}
-	return string(b[:])
+	return b
 }
 
 // encodePart returns the Base62 of the big-endian number in b, left-padded with '0' to PartLen.
@@ -80,7 +89,11 @@ func ValidFormat(s string) bool {
 		return false
 	}
 	part, sum := s[len(Prefix):len(Prefix)+PartLen], s[len(Prefix)+PartLen+1:]
-	return isBase62(part) && isBase62(sum) && checksum(part) == sum
+	if !isBase62(part) {
+		return false
+	}
+	want := checksumOf(part)
+	return string(want[:]) == sum // no allocation: the conversion is only compared
 }
 
 // hashToken is the SHA-256 of a token, the only form of it ever stored.

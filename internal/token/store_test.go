@@ -750,8 +750,11 @@ func BenchmarkVerifyWrong(b *testing.B) {
 func BenchmarkVerifyGarbage(b *testing.B) {
 	s := newStore(b, privDir(b))
 	mustCreate(b, s, "x")
+	bad := "awspc_" + strings.Repeat("A", 43) + "_0DofJ9" // one checksum character off
 	b.ReportAllocs()
 	for b.Loop() {
-		s.Verify("awspc_" + strings.Repeat("A", 43) + "_0DofJ9")
+		if _, ok := s.Verify(bad); ok {
+			b.Fatal("Verify = true")
+		}
 	}
 }
