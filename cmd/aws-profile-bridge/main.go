@@ -66,6 +66,8 @@ func usage(w io.Writer) {
 Usage:
   aws-profile-bridge profiles [--json] [--no-sso]   list profiles from ~/.aws/config and ~/.aws/credentials
   aws-profile-bridge console PROFILE [flags]        print (or --open) an AWS Console sign-in URL
+  aws-profile-bridge serve [flags]                  run the HTTP fallback on 127.0.0.1:10999
+  aws-profile-bridge token create|list|rotate|revoke  manage the HTTP fallback's API tokens
   aws-profile-bridge install [flags]                register the host for your browsers
   aws-profile-bridge uninstall [flags]              remove what install wrote (never touches ~/.aws)
   aws-profile-bridge doctor [--json]                check the installation and say what to fix
