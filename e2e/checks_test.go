@@ -56,6 +56,37 @@ func isError(m map[string]any) bool {
 	return m["action"] == "error" && ok && msg != ""
 }
 
+// checkConsoleURL checks a consoleUrl reply against the extension's guard and the sign-in URL
+// the profile's kind must give.
+func checkConsoleURL(t *testing.T, via string, c openCase, m map[string]any) {
+	t.Helper()
+	if !isConsoleURL(m) {
+		t.Errorf("%s %s: the extension would reject this consoleUrl: %v", via, c.profile, m)
+		return
+	}
+	if m["profileName"] != c.profile || m["kind"] != c.kind || m["color"] != c.color || m["icon"] != c.icon {
+		t.Errorf("%s %s: profileName/kind/color/icon %v/%v/%v/%v, want %s/%s/%s", via, c.profile, m["profileName"], m["kind"], m["color"], m["icon"], c.kind, c.color, c.icon)
+	}
+	u, err := url.Parse(m["url"].(string))
+	if err != nil || u.Scheme != "https" || u.Host != c.host || u.Path != "/federation" {
+		t.Errorf("%s %s: login URL %v, want https://%s/federation?… (%v)", via, c.profile, u.Redacted(), c.host, err)
+		return
+	}
+	q := u.Query()
+	if q.Get("Action") != "login" || !strings.HasPrefix(q.Get("SigninToken"), "FakeSigninToken-") {
+		t.Errorf("%s %s: Action=%q SigninToken present=%v", via, c.profile, q.Get("Action"), q.Get("SigninToken") != "")
+	}
+	dest, err := url.Parse(q.Get("Destination"))
+	if err != nil || dest.Scheme != "https" || !strings.Contains(dest.Host, "console") {
+		t.Errorf("%s %s: Destination %q", via, c.profile, q.Get("Destination"))
+	} else if c.region != "" && dest.Query().Get("region") != c.region {
+		t.Errorf("%s %s: Destination %q does not open region %s", via, c.profile, dest, c.region)
+	}
+	if c.region != "" && m["region"] != c.region {
+		t.Errorf("%s %s: reply region %v, want %s", via, c.profile, m["region"], c.region)
+	}
+}
+
 // checkProfileList checks a profileList reply against the extension's guards and the profile
 // keys it reads, and returns the profiles by name.
 func checkProfileList(t *testing.T, name string, m map[string]any) map[string]map[string]any {
@@ -114,7 +145,6 @@ func checkProfileList(t *testing.T, name string, m map[string]any) map[string]ma
 }
 
 func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
-	t.Helper()
 	must := func(name string) *step {
 		s := rs.get(name)
 		if s == nil {
@@ -138,7 +168,11 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 	}
 
 	// sendNativeMessage: one process, first reply.
-	if s := must("native:send"); s != nil {
+	if s := must("native:send"); s != nil && s.Error != nil && strings.Contains(*s.Error, "No such native application") {
+		t.Errorf("Firefox found no usable host manifest: ~/.mozilla/native-messaging-hosts/aws_profile_bridge.json is missing, "+
+			"or its allowed_extensions lacks %s (the installer's --extension-id); every request below fails the same way", extID)
+	}
+	if s := rs.get("native:send"); s != nil {
 		if s.Via != "sendNativeMessage" {
 			t.Errorf("native:send went via %q", s.Via)
 		}
@@ -204,30 +238,15 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 		if m == nil {
 			continue
 		}
-		if !isConsoleURL(m) {
-			t.Errorf("open %s: the extension would reject this consoleUrl: %v", c.profile, m)
-			continue
-		}
-		if m["profileName"] != c.profile || m["kind"] != c.kind || m["color"] != c.color || m["icon"] != c.icon {
-			t.Errorf("open %s: profileName/kind/color/icon %v/%v/%v/%v, want %s/%s/%s", c.profile, m["profileName"], m["kind"], m["color"], m["icon"], c.kind, c.color, c.icon)
-		}
-		u, err := url.Parse(m["url"].(string))
-		if err != nil || u.Scheme != "https" || u.Host != c.host || u.Path != "/federation" {
-			t.Errorf("open %s: login URL scheme/host/path %s://%s%s, want https://%s/federation (%v)", c.profile, u.Scheme, u.Host, u.Path, c.host, err)
-			continue
-		}
-		q := u.Query()
-		if q.Get("Action") != "login" || !strings.HasPrefix(q.Get("SigninToken"), "FakeSigninToken-") {
-			t.Errorf("open %s: Action=%q SigninToken present=%v", c.profile, q.Get("Action"), q.Get("SigninToken") != "")
-		}
-		dest, err := url.Parse(q.Get("Destination"))
-		if err != nil || dest.Scheme != "https" || !strings.Contains(dest.Host, "console") {
-			t.Errorf("open %s: Destination %q", c.profile, q.Get("Destination"))
-		} else if c.region != "" && dest.Query().Get("region") != c.region {
-			t.Errorf("open %s: Destination %q does not open region %s", c.profile, dest, c.region)
-		}
-		if c.region != "" && m["region"] != c.region {
-			t.Errorf("open %s: reply region %v, want %s", c.profile, m["region"], c.region)
+		checkConsoleURL(t, "open", c, m)
+	}
+	// Then the HTTP fallback opens its profiles (checked in checkHTTP), in this order.
+	for _, name := range httpOpen {
+		for _, c := range openCases {
+			if c.profile == name {
+				wantCalls = append(wantCalls, c.calls...)
+				wantDuration = append(wantDuration, c.duration)
+			}
 		}
 	}
 	if got := fake.Names(); strings.Join(got, ",") != strings.Join(wantCalls, ",") {
@@ -236,7 +255,7 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 	if fed := fake.Find("getSigninToken"); len(fed) == len(wantDuration) {
 		for i, r := range fed {
 			if r.Has("SessionDuration") != wantDuration[i] {
-				t.Errorf("open %s: SessionDuration sent=%v, want %v", openCases[i].profile, r.Has("SessionDuration"), wantDuration[i])
+				t.Errorf("getSigninToken #%d: SessionDuration sent=%v, want %v", i+1, r.Has("SessionDuration"), wantDuration[i])
 			}
 		}
 	}
@@ -298,7 +317,7 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 				t.Errorf("report %s carries the secret %q", s.Step, secret)
 			}
 		}
-		if !strings.HasPrefix(s.Step, "open:") && strings.Contains(raw, "FakeSigninToken") {
+		if !strings.HasPrefix(s.Step, "open:") && !strings.HasPrefix(s.Step, "http:open:") && strings.Contains(raw, "FakeSigninToken") {
 			t.Errorf("report %s carries a sign-in token", s.Step)
 		}
 	}
@@ -307,8 +326,7 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 
 // checkLog checks the host's log: private, written by the hosts Firefox started, and free of
 // every secret (fixture canaries, credentials and sign-in tokens the fake issued).
-func checkLog(t *testing.T, logFile string, rs *reportServer) {
-	t.Helper()
+func checkLog(t *testing.T, logFile string, rs *reportServer, token string) {
 	data, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Errorf("host log: %v", err)
@@ -321,7 +339,7 @@ func checkLog(t *testing.T, logFile string, rs *reportServer) {
 		t.Errorf("host log directory mode %v, want 0700", fi.Mode().Perm())
 	}
 	log := string(data)
-	for _, secret := range canaries {
+	for _, secret := range append(canaries, token, token[6:49]) {
 		if strings.Contains(log, secret) {
 			t.Errorf("host log contains the secret %q", secret)
 		}

@@ -60,9 +60,13 @@ type step struct {
 		DisconnectError *string `json:"disconnectError"`
 		Extra           int     `json:"extra"`
 	} `json:"ports"`
-	Origin string          `json:"origin"`
-	ID     string          `json:"id"`
-	Info   json.RawMessage `json:"browser"`
+	Status  int               `json:"status"`
+	Text    string            `json:"text"`
+	Type    string            `json:"type"`
+	Headers map[string]string `json:"headers"`
+	Origin  string            `json:"origin"`
+	ID      string            `json:"id"`
+	Info    json.RawMessage   `json:"browser"`
 
 	raw      []byte
 	received time.Time
@@ -79,6 +83,7 @@ type reportServer struct {
 	// onPorts counts live host processes when the "ports" report arrives (the extension waits
 	// for the answer before it closes the ports).
 	onPorts func() int
+	page    string // the web page served at /page.html
 }
 
 func newReportServer(t *testing.T, onPorts func() int) *reportServer {
@@ -88,6 +93,14 @@ func newReportServer(t *testing.T, onPorts func() int) *reportServer {
 		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
 		if r.Method == http.MethodOptions {
 			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if r.Method == http.MethodGet && r.URL.Path == "/page.html" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			rs.mu.Lock()
+			page := rs.page
+			rs.mu.Unlock()
+			io.WriteString(w, page)
 			return
 		}
 		if r.Method != http.MethodPost || r.URL.Path != "/report" {
@@ -149,7 +162,11 @@ func repoRoot(t *testing.T) string {
 	return d
 }
 
-func TestFirefoxNativeMessaging(t *testing.T) {
+// TestFirefoxEndToEnd: a real Firefox ESR, headless, loads the test extension (e2e/extension),
+// which drives the host installed by install/install.sh over native messaging, and the HTTP
+// fallback (serve) with a token made by `token create`; a web page in the same browser tries
+// the server too. Every reply is reported to this test and checked.
+func TestFirefoxEndToEnd(t *testing.T) {
 	if os.Getenv(envGate) != "1" {
 		t.Skipf("the Firefox end-to-end test runs with %s=1 (make test, make e2e and .ci/run set it)", envGate)
 	}
@@ -184,8 +201,17 @@ func TestFirefoxNativeMessaging(t *testing.T) {
 
 	rs := newReportServer(t, func() int { return len(hostPIDs(bin)) })
 
+	// The HTTP fallback, as a user sets it up: a token, then the server.
+	env := hostEnv(home, fake.URL, fake.FederationURL())
+	token := createToken(t, bin, env)
+	serveBase, serveOut := startServe(t, bin, env)
+	mirror := newMirrorServer(t)
+	rs.page = pageHTML(serveBase, mirror.URL, token)
+	httpCfg := map[string]any{"base": localhost(serveBase), "base127": serveBase, "token": token,
+		"mirror": localhost(mirror.URL), "mirror127": mirror.URL, "open": httpOpen, "page": rs.URL + "/page.html"}
+
 	profile := filepath.Join(tmp, "ffprofile")
-	xpi := packExtension(t, repo, profile, rs.URL+"/report")
+	xpi := packExtension(t, repo, profile, rs.URL+"/report", httpCfg)
 	t.Logf("extension packed: %s", xpi)
 
 	// Firefox, in its own process group, with HOME and the fake AWS endpoints in its environment
@@ -243,12 +269,15 @@ func TestFirefoxNativeMessaging(t *testing.T) {
 		} else {
 			t.Logf("host log %s:\n%s", logFile, tail(logData, 16000))
 		}
+		t.Logf("headers recorded at the mirror:\n%s", mirror.dump())
+		t.Logf("serve output:\n%s", tail([]byte(serveOut.String()), 4000))
 		t.Logf("firefox output:\n%s", tail([]byte(ffOut.String()), 4000))
 	}()
 
 	// Wait for the extension to finish, Firefox to die, or the deadline.
 	var firstReport time.Time
 	deadline := time.After(reportDeadline)
+	waiting := map[string]bool{"done": true, "page:done": true} // the extension's, the page's
 wait:
 	for {
 		select {
@@ -256,7 +285,8 @@ wait:
 			if firstReport.IsZero() {
 				firstReport = time.Now()
 			}
-			if name == "done" {
+			delete(waiting, name)
+			if len(waiting) == 0 {
 				break wait
 			}
 		case err := <-exited:
@@ -285,6 +315,7 @@ wait:
 	}
 
 	checkReports(t, rs, fake)
-	checkLog(t, logFile, rs)
+	checkHTTP(t, rs, mirror, logFile, bin, env, serveBase, token)
+	checkLog(t, logFile, rs, token)
 	t.Logf("timing: whole test %v", time.Since(testStart).Round(time.Millisecond))
 }

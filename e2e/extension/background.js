@@ -6,7 +6,17 @@
 //   open          profile names to open, one connectNative port each
 //   failing       profile names whose openProfile must answer an error frame
 //   unknown       a profile name that is not in the files
-//   http          optional: the HTTP fallback (filled in once `serve` exists)
+//   http          optional: the HTTP fallback (generation 2), with
+//     base          URL of `aws-profile-bridge serve` as http://localhost:PORT: this extension
+//                   has no host permission for localhost, so these requests go through CORS
+//                   (preflight, Sec-Fetch-Site cross-site) as the real extension's do
+//     base127       the same server as http://127.0.0.1:PORT, which the host permission covers
+//     token         an API token the test created with `aws-profile-bridge token create`
+//     mirror, mirror127  a recording server on another port (localhost, 127.0.0.1) that answers
+//                   CORS like serve: the test reads there the headers Firefox sends for exactly
+//                   these requests
+//     open          profile names to open over HTTP
+//     page          a web page (another origin) that tries the same server; it reports itself
 "use strict";
 
 const HOST = "aws_profile_bridge";
@@ -112,6 +122,59 @@ async function native() {
   await report("bad:no-host", await viaPort("bad:no-host", { action: "getProfiles" }, "aws_profile_bridge_not_installed"));
 }
 
+// httpCall makes one request the way the generation-2 extension does: X-API-Token,
+// Content-Type application/json, no body, 10 s timeout.
+async function httpCall(step, method, url, token) {
+  const headers = {};
+  if (token !== undefined) headers["X-API-Token"] = token;
+  if (method === "POST") headers["Content-Type"] = "application/json";
+  const t0 = performance.now();
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), REPLY_TIMEOUT_MS);
+  const res = { step, via: "http", request: { method, url } };
+  try {
+    const r = await fetch(url, { method, headers, signal: ctrl.signal });
+    const text = await r.text();
+    res.status = r.status;
+    try {
+      res.reply = JSON.parse(text);
+    } catch (e) {
+      res.text = text;
+    }
+    res.headers = {};
+    for (const [k, v] of r.headers) res.headers[k] = v;
+  } catch (e) {
+    res.error = errText(e);
+  }
+  clearTimeout(timer);
+  res.ms = Math.round(performance.now() - t0);
+  return res;
+}
+
+async function http() {
+  const h = CONFIG.http;
+  const call = async (step, method, path, token) => report(step, await httpCall(step, method, h.base + path, token));
+  await call("http:health", "GET", "/health");
+  await call("http:version", "GET", "/version");
+  await call("http:profiles", "POST", "/profiles", h.token);
+  await call("http:enrich", "POST", "/profiles/enrich", h.token);
+  for (const name of h.open) {
+    await call("http:open:" + name, "POST", "/profiles/" + encodeURIComponent(name) + "/console-url", h.token);
+  }
+  await call("http:unknown-profile", "POST", "/profiles/" + encodeURIComponent(CONFIG.unknown) + "/console-url", h.token);
+  await call("http:bad-name", "POST", "/profiles/" + encodeURIComponent("../../etc/passwd") + "/console-url", h.token);
+  await call("http:regions", "GET", "/regions", h.token);
+  await call("http:no-token", "POST", "/profiles");
+  await call("http:wrong-token", "POST", "/profiles", "awspc_" + "A".repeat(43) + "_0DofJ8");
+  // Through the host permission (no CORS for a privileged extension request).
+  await report("http:profiles-127", await httpCall("http:profiles-127", "POST", h.base127 + "/profiles", h.token));
+  // The same request once more, to the recording server: the test reads the headers there.
+  await report("http:mirror", await httpCall("http:mirror", "POST", h.mirror + "/profiles", h.token));
+  await report("http:mirror-127", await httpCall("http:mirror-127", "POST", h.mirror127 + "/profiles", h.token));
+  // A web page tries the server too (it reports by itself, as page:*).
+  await browser.tabs.create({ url: h.page });
+}
+
 async function main() {
   let info = {};
   try {
@@ -122,6 +185,7 @@ async function main() {
   await report("start", { browser: info, origin: new URL(browser.runtime.getURL("/")).origin, id: browser.runtime.id });
   try {
     await native();
+    if (CONFIG.http) await http();
   } catch (e) {
     await report("exception", { error: errText(e), stack: e && e.stack });
   }
