@@ -63,6 +63,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&ids, "extension-id", "an extra Firefox add-on id to allow (repeatable)")
 	fs.Var(&origins, "chrome-origin", "a Chromium extension origin chrome-extension://<32 letters a-p>/ to allow (repeatable)")
 	httpService := fs.Bool("http-service", false, "also install and start the HTTP fallback on 127.0.0.1 as a user service (systemd user unit, LaunchAgent or scheduled task) running `<binary> serve`")
+	noStart := fs.Bool("no-start", false, "with --http-service: write the service unit but do not start it (no service manager session here, e.g. over SSH or in a container)")
 	binary := fs.String("binary", "", "absolute path of the binary to register (default: this one)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
@@ -84,7 +85,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	}
 	changes, err := env.Install(install.Options{
 		Browsers: browsers, System: *system, ExtensionIDs: ids, ChromeOrigins: origins,
-		HTTPService: *httpService, Binary: bin,
+		HTTPService: *httpService, NoStart: *noStart, Binary: bin,
 	})
 	printChanges(stdout, changes, bin)
 	if err != nil {

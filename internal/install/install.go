@@ -18,6 +18,7 @@ type Options struct {
 	ExtensionIDs  []string // Firefox ids beyond DefaultExtensionIDs
 	ChromeOrigins []string // chrome-extension://<id>/ origins for the Chromium family
 	HTTPService   bool     // also install and start the HTTP fallback as a user service
+	NoStart       bool     // with HTTPService: write the unit but do not start it
 	Binary        string   // absolute path written into manifests and units
 }
 
@@ -107,7 +108,7 @@ func (e *Env) Install(o Options) ([]Change, error) {
 		}
 	}
 	if o.HTTPService {
-		cs, err := e.installService(&st, o.Binary)
+		cs, err := e.installService(&st, o.Binary, o.NoStart)
 		changes = append(changes, cs...)
 		if err != nil {
 			return changes, err

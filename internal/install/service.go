@@ -100,7 +100,7 @@ func NoServeNote(binary string) string {
 	return fmt.Sprintf("this build of %s has no `serve` command yet, so the service cannot run; the unit is in place and starts once you install a build that has it and run `aws-profile-bridge install --http-service` again", filepath.Base(binary))
 }
 
-func (e *Env) installService(st *State, binary string) ([]Change, error) {
+func (e *Env) installService(st *State, binary string, noStart bool) ([]Change, error) {
 	path, content, err := e.ServiceUnit(binary)
 	if err != nil {
 		return nil, err
@@ -125,6 +125,11 @@ func (e *Env) installService(st *State, binary string) ([]Change, error) {
 		changes = append(changes, Change{What: "service", Path: e.ServiceName(), Action: "not started", Note: NoServeNote(binary)})
 		return changes, nil
 	}
+	if noStart {
+		st.Service.Started = false
+		return append(changes, Change{What: "service", Path: e.ServiceName(), Action: "not started",
+			Note: "--no-start: start it with `" + e.startHint(path) + "`"}), nil
+	}
 	if action == "unchanged" && e.serviceRunning() {
 		changes = append(changes, Change{What: "service", Path: e.ServiceName(), Action: "unchanged", Note: "running"})
 		return changes, nil
@@ -134,10 +139,20 @@ func (e *Env) installService(st *State, binary string) ([]Change, error) {
 	for i, c := range cmds {
 		out, err := e.Run(c[0], c[1:]...)
 		if err != nil && !(e.GOOS == "darwin" && i == 0) {
-			return changes, fmt.Errorf("`%s` failed: %v: %s", strings.Join(c, " "), err, bytes.TrimSpace(out))
+			return changes, fmt.Errorf("`%s` failed: %v: %s\nWithout a service manager session here (SSH, a container), run install with --http-service --no-start and start it later with `%s`",
+				strings.Join(c, " "), err, bytes.TrimSpace(out), e.startHint(path))
 		}
 	}
 	return append(changes, Change{What: "service", Path: e.ServiceName(), Action: "started"}), nil
+}
+
+// startHint is the one command a user runs to start the installed service.
+func (e *Env) startHint(path string) string {
+	var parts []string
+	for _, c := range e.startCommands(path) {
+		parts = append(parts, strings.Join(c, " "))
+	}
+	return strings.Join(parts, " && ")
 }
 
 func (e *Env) serviceRunning() bool {
