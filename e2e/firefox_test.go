@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package e2e drives a real Firefox (Debian's firefox-esr, headless) against the host installed by
 // install/install.sh into a temporary HOME. See README.md, "End-to-end test".
 package e2e

@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 // The HTTP fallback (generation 2 of the extension): `aws-profile-bridge serve` with a token the
