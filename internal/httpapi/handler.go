@@ -327,7 +327,7 @@ func (s *Server) serve(x *exchange) *route {
 	}
 	svc := *s.cfg.Service // a copy per request: its own logger with the request id
 	svc.Log = x.log
-	reply, code := svc.Do(ctx, req)
+	reply, code := s.stableDo(ctx, &svc, req, rt.name != "console-url")
 	s.audit(x, rt, tokenID, http.StatusOK, code)
 	x.send(http.StatusOK, reply)
 	return rt

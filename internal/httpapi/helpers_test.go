@@ -122,6 +122,10 @@ sso_role_name = Developer
 
 [profile website]
 region = us-west-2
+
+[profile team.prod_1]
+role_arn = arn:aws:iam::111122223333:role/Team
+source_profile = base
 `
 
 const testCredentials = "[base]\naws_access_key_id = " + canaryAccessKey + "\naws_secret_access_key = " + canarySecret + "\n"

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -80,6 +81,9 @@ type Server struct {
 	chrome  map[string]bool
 	thr     *throttle
 	srv     *http.Server
+
+	emptyMu   sync.Mutex
+	emptySeen map[string]emptySeen // stable.go
 }
 
 // New returns a server for cfg.

@@ -1,0 +1,140 @@
+package httpapi
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func configOf(prefix string, n int) (string, []string) {
+	var b strings.Builder
+	var names []string
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("%s-%03d", prefix, i)
+		names = append(names, name)
+		fmt.Fprintf(&b, "[profile %s]\nregion = eu-west-1\nrole_arn = arn:aws:iam::111122223333:role/R%d\nsource_profile = base\n\n", name, i)
+	}
+	return b.String(), names
+}
+
+// TestConfigRewrittenWhileServing rewrites ~/.aws/config between two versions, in place (in two
+// pieces, as a slow editor would) and by rename, while clients hammer the list routes. Every
+// reply must be exactly the old list or the new one, or a clear config_error: never a torn list.
+func TestConfigRewrittenWhileServing(t *testing.T) {
+	e := newTestEnv(t)
+	cfgA, namesA := configOf("alpha", 300)
+	cfgB, namesB := configOf("beta", 200)
+	key := func(names []string) string {
+		s := append([]string(nil), names...)
+		sort.Strings(s)
+		return strings.Join(s, ",")
+	}
+	// base comes from the credentials file, which does not change.
+	wantA, wantB := key(append(namesA, "base")), key(append(namesB, "base"))
+	os.WriteFile(e.paths.ConfigFile, []byte(cfgA), 0o600)
+
+	stop := make(chan struct{})
+	var writes, maxStall atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // the rewriter
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			content := cfgA
+			if i%2 == 1 {
+				content = cfgB
+			}
+			began := time.Now()
+			if i%4 < 2 { // in place, in two pieces
+				f, err := os.OpenFile(e.paths.ConfigFile, os.O_WRONLY|os.O_TRUNC, 0o600)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				f.WriteString(content[:len(content)/2])
+				time.Sleep(2 * time.Millisecond)
+				f.WriteString(content[len(content)/2:])
+				f.Close()
+			} else { // by rename
+				tmp := e.paths.ConfigFile + ".tmp"
+				os.WriteFile(tmp, []byte(content), 0o600)
+				os.Rename(tmp, e.paths.ConfigFile)
+			}
+			if d := int64(time.Since(began)); d > maxStall.Load() {
+				maxStall.Store(d)
+			}
+			writes.Add(1)
+			time.Sleep(quietWindow + time.Duration(rand.IntN(400))*time.Millisecond)
+		}
+	}()
+
+	var okA, okB, clearErr, torn atomic.Int64
+	var tornMu sync.Mutex
+	var tornSample string
+	deadline := time.Now().Add(4 * time.Second)
+	for c := 0; c < 6; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			path := "/profiles"
+			if c%2 == 1 {
+				path = "/profiles/enrich"
+			}
+			for time.Now().Before(deadline) {
+				r := e.do(req{method: "POST", path: path, hdr: tok(goodToken)})
+				m := r.json(t)
+				switch m["action"] {
+				case "profileList":
+					var names []string
+					for _, p := range m["profiles"].([]any) {
+						names = append(names, p.(map[string]any)["name"].(string))
+					}
+					switch key(names) {
+					case wantA:
+						okA.Add(1)
+					case wantB:
+						okB.Add(1)
+					default:
+						torn.Add(1)
+						tornMu.Lock()
+						tornSample = fmt.Sprintf("%d profiles", len(names))
+						tornMu.Unlock()
+					}
+				case "error":
+					if m["code"] != "config_error" || m["message"] == "" {
+						t.Errorf("unclear error: %s", r.body)
+					}
+					clearErr.Add(1)
+				default:
+					t.Errorf("reply: %d %.200s", r.status, r.body)
+				}
+			}
+		}(c)
+	}
+	time.Sleep(time.Until(deadline))
+	close(stop)
+	wg.Wait()
+	stall := time.Duration(maxStall.Load())
+	t.Logf("writes %d (longest %v); old %d, new %d, clear errors %d, torn %d", writes.Load(), stall, okA.Load(), okB.Load(), clearErr.Load(), torn.Load())
+	if torn.Load() != 0 && stall >= quietWindow {
+		// The machine stalled the writer mid-write for longer than the quiet window: the file
+		// really was half-written for that long, which the guard cannot tell from an edit.
+		t.Logf("writer stalled %v > %v mid-write; %d torn lists not counted", stall, quietWindow, torn.Load())
+	} else if torn.Load() != 0 {
+		t.Errorf("%d torn lists (e.g. %s)", torn.Load(), tornSample)
+	}
+	if okA.Load() == 0 || okB.Load() == 0 || writes.Load() < 6 {
+		t.Errorf("the test did not exercise both versions")
+	}
+}
