@@ -8,10 +8,21 @@
 # compiled test, and install/install.sh (still run as the user, copying, registering) gets the
 # prebuilt host through its GO variable instead of compiling it again from a cold cache.
 # `make e2e-unprivileged` runs this; .ci/run too.
+#
+# --compile-as-user: compile nothing as root. The user gets a copy of the source tree and of
+# root's module download cache (served to it as a file:// GOPROXY, no network), its own
+# GOCACHE/GOMODCACHE/GOPATH, and runs `go test ./e2e/` itself, so install/install.sh compiles the
+# host as the user too. Slower (a cold build cache: about a minute on two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 user=${APB_E2E_USER:-apb-e2e}
+compile_as_user=0
+case "${1:-}" in
+  --compile-as-user) compile_as_user=1 ;;
+  "") ;;
+  *) echo "usage: scripts/e2e-unprivileged.sh [--compile-as-user]" >&2; exit 2 ;;
+esac
 GO=${GO:-go}
 command -v "$GO" >/dev/null 2>&1 || GO=/usr/local/go/bin/go
 
@@ -43,6 +54,27 @@ cleanup() {
 }
 trap cleanup EXIT
 chmod 0755 "$work"
+
+if [ "$compile_as_user" = 1 ]; then
+  # The whole source tree (tracked and new files, not ignored ones) and a module proxy on disk.
+  mkdir -p "$work/src" "$work/tmp" "$work/modproxy"
+  git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -C "$work/src" -xf -
+  cp -a "$("$GO" env GOMODCACHE)/cache/download/." "$work/modproxy/"
+  chmod -R a+rX "$work/src" "$work/modproxy"
+  chown "$user:" "$work/tmp"
+  chmod 0700 "$work/tmp"
+  goroot=$("$GO" env GOROOT)
+  echo "Running the Firefox end-to-end test as $user (uid $(id -u "$user")), compiling as $user..."
+  cd "$work/src"
+  runuser -u "$user" -- env -i \
+    HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" LOGNAME="$user" \
+    PATH="$goroot/bin:/usr/local/bin:/usr/bin:/bin" TMPDIR="$work/tmp" LANG=C.UTF-8 \
+    GOCACHE="$work/tmp/gocache" GOMODCACHE="$work/tmp/gomod" GOPATH="$work/tmp/gopath" \
+    GOPROXY="file://$work/modproxy" GOSUMDB=off GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+    APB_E2E_FIREFOX=1 ${APB_FIREFOX:+APB_FIREFOX="$APB_FIREFOX"} ${APB_E2E_VERBOSE:+APB_E2E_VERBOSE=1} \
+    go test -count=1 -v -run Firefox -timeout 10m ./e2e/
+  exit 0
+fi
 
 # What the test reads from the source tree, copied where the user can read it (the checkout may
 # sit under a private home).
