@@ -324,6 +324,29 @@ func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bi
 	ext127Post := mirror.find(http.MethodPost, "127.0.0.1", "moz-extension://")
 	t.Logf("Firefox headers, extension → http://localhost (CORS): preflight %v; POST %v", headersOf(extPre), headersOf(extPost))
 	t.Logf("Firefox headers, extension → http://127.0.0.1 (host permission): preflight %v; POST %v", headersOf(ext127Pre), headersOf(ext127Post))
+	var ext127Get []recorded
+	mirror.mu.Lock()
+	for _, r := range mirror.reqs {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.Host, "127.0.0.1:") {
+			ext127Get = append(ext127Get, r)
+		}
+	}
+	mirror.mu.Unlock()
+	// Firefox sends a privileged GET without Origin: serve cannot check the token's binding then.
+	t.Logf("Firefox headers, extension → http://127.0.0.1 (host permission): GET %v", headersOf(ext127Get))
+	if len(ext127Get) == 1 {
+		// Recorded, not asserted (a finding for the HTTP issue): such a GET, with the token bound
+		// to our extension, reaches the list routes whatever extension sent it.
+		req, _ := http.NewRequest(http.MethodGet, base+"/profiles", nil)
+		for _, k := range []string{"Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest"} {
+			req.Header.Set(k, ext127Get[0].Header.Get(k))
+		}
+		req.Header.Set("X-API-Token", token)
+		if r, err := http.DefaultClient.Do(req); err == nil {
+			r.Body.Close()
+			t.Logf("serve answers such a GET /profiles (no Origin, so no origin binding check) with %d", r.StatusCode)
+		}
+	}
 	for _, got := range [][]recorded{extPost, ext127Post} {
 		if len(got) != 1 || got[0].Header.Get("Origin") != ext || got[0].Header.Get("Sec-Fetch-Mode") != "cors" {
 			t.Errorf("the extension's POST at the mirror: %v; want one with Origin %s and Sec-Fetch-Mode cors", headersOf(got), ext)

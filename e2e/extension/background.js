@@ -171,6 +171,7 @@ async function http() {
   // The same request once more, to the recording server: the test reads the headers there.
   await report("http:mirror", await httpCall("http:mirror", "POST", h.mirror + "/profiles", h.token));
   await report("http:mirror-127", await httpCall("http:mirror-127", "POST", h.mirror127 + "/profiles", h.token));
+  await report("http:mirror-127-get", await httpCall("http:mirror-127-get", "GET", h.mirror127 + "/regions", h.token));
   // A web page tries the server too (it reports by itself, as page:*).
   await browser.tabs.create({ url: h.page });
 }
