@@ -22,3 +22,7 @@ echo "$out" | awk '
   for (i=3;i<=NF;i++) { if ($(i+1)=="p50-ms") p50=$i; if ($(i+1)=="requests/op") r=$i }
   printf "openProfile (role, local fake AWS): spawn to consoleUrl p50 %.2f ms, %s requests per call\n", p50, r
 }'
+
+echo
+# The HTTP fallback under load (50 clients x 10 s; see scripts/bench-http.sh).
+./scripts/bench-http.sh

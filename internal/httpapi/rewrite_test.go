@@ -138,3 +138,44 @@ func TestConfigRewrittenWhileServing(t *testing.T) {
 		t.Errorf("the test did not exercise both versions")
 	}
 }
+
+// TestListCache: repeated /profiles requests are served from memory (one build), and a rewrite
+// of either file is seen by the next request.
+func TestListCache(t *testing.T) {
+	e := newTestEnv(t)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(e.paths.ConfigFile, old, old)
+	os.Chtimes(e.paths.CredentialsFile, old, old)
+	builds := func() int { return strings.Count(e.log.String(), `"action":"getProfiles"`) }
+	names := func() int {
+		r := e.do(req{method: "POST", path: "/profiles", hdr: tok(goodToken)})
+		return len(r.json(t)["profiles"].([]any))
+	}
+	n0 := names()
+	for i := 0; i < 20; i++ {
+		if n := names(); n != n0 {
+			t.Fatalf("list changed: %d vs %d", n, n0)
+		}
+	}
+	if b := builds(); b != 1 {
+		t.Errorf("%d builds for 21 identical requests", b)
+	}
+	// A rewrite by rename (new identity) shows at once, once the file is quiet.
+	cfg, _ := configOf("gamma", 3)
+	tmp := e.paths.ConfigFile + ".new"
+	os.WriteFile(tmp, []byte(cfg), 0o600)
+	os.Rename(tmp, e.paths.ConfigFile)
+	if n := names(); n != 4 { // gamma-000..002 + base
+		t.Errorf("after a rewrite: %d profiles", n)
+	}
+	// The credentials file counts too.
+	os.WriteFile(e.paths.CredentialsFile, []byte(testCredentials+"[extra]\naws_access_key_id = AKIAEXTRA00000000001\naws_secret_access_key = x\n"), 0o600)
+	if n := names(); n != 5 {
+		t.Errorf("after a credentials change: %d profiles", n)
+	}
+	// Paged and enrich requests are not served from it.
+	r := e.do(req{method: "POST", path: "/profiles", hdr: map[string]string{"X-API-Token": goodToken, "Content-Type": "application/json"}, body: `{"limit":1}`})
+	if ps := r.json(t)["profiles"].([]any); len(ps) != 1 {
+		t.Errorf("paged: %d", len(ps))
+	}
+}

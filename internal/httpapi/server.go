@@ -15,6 +15,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +85,12 @@ type Server struct {
 
 	emptyMu   sync.Mutex
 	emptySeen map[string]emptySeen // stable.go
+
+	lcMu sync.Mutex
+	lc   listCache // listcache.go
+
+	// builds bounds the list builds running at once (each holds a parsed copy of the files).
+	builds chan struct{}
 }
 
 // New returns a server for cfg.
@@ -120,6 +127,7 @@ func New(cfg Config) *Server {
 			s.chrome[o] = true
 		}
 	}
+	s.builds = make(chan struct{}, max(1, min(runtime.GOMAXPROCS(0), 4)))
 	s.setPort(cfg.Port)
 	s.srv = &http.Server{
 		Handler:                      s,

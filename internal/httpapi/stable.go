@@ -89,7 +89,17 @@ func (s *Server) stableDo(ctx context.Context, svc *bridge.Service, req bridge.R
 				return bridge.ErrorReply(bridge.Errorf("canceled", "the request was abandoned")), "canceled"
 			}
 		}
+		if retry { // a list build: bounded, so 50 clients do not hold 50 parsed copies at once
+			select {
+			case s.builds <- struct{}{}:
+			case <-ctx.Done():
+				return bridge.ErrorReply(bridge.Errorf("canceled", "the request was abandoned")), "canceled"
+			}
+		}
 		reply, code := svc.Do(ctx, req)
+		if retry {
+			<-s.builds
+		}
 		after := statFiles(paths...)
 		if !retry || sameStates(before, after) {
 			return reply, code
