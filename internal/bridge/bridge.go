@@ -129,7 +129,8 @@ func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 			return nil, err
 		}
 		if cfg.Profile(req.ProfileName) == nil {
-			return nil, errorf(CodeProfileNotFound, "no profile %q in %s or %s; run `aws-profile-bridge profiles` to list them", req.ProfileName, s.Paths.ConfigFile, s.Paths.CredentialsFile)
+			// No local paths in replies: they reach the browser (and, over HTTP, any token holder).
+			return nil, errorf(CodeProfileNotFound, "no profile %q in your AWS config or credentials file; run `aws-profile-bridge profiles` to list them", req.ProfileName)
 		}
 		open := s.Open
 		if open == nil {
