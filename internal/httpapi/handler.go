@@ -120,6 +120,10 @@ type exchange struct {
 	log    zerolog.Logger
 	status int
 	origin string // a valid extension origin, or ""
+	// browserNoOrigin: a browser request (Fetch Metadata present) without an Origin, such as a
+	// GET from an extension with host permission for 127.0.0.1. Its sender cannot be told apart
+	// from another extension, so a token's origin binding cannot be checked for it.
+	browserNoOrigin bool
 }
 
 func (x *exchange) send(status int, body []byte) {
@@ -153,7 +157,7 @@ func (x *exchange) refuse(status int, code bridge.Code, msg, reason string) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	x := &exchange{s: s, w: w, r: r, id: requestID()}
-	x.log = s.cfg.Log.With().Str("mode", "http").Str("request_id", x.id).Logger()
+	x.log = s.cfg.Log.With().Str("request_id", x.id).Logger() // "mode":"http" comes from serve
 	h := w.Header()
 	h.Set("X-Request-ID", x.id)
 	h.Set("Cache-Control", "no-store")
@@ -196,8 +200,9 @@ func (s *Server) serve(x *exchange) *route {
 	default:
 		// No Origin: a non-browser client, or a browser's no-cors load (an <img>, a navigation)
 		// from a page, which Fetch Metadata tells apart.
-		switch r.Header.Get("Sec-Fetch-Site") {
+		switch site := r.Header.Get("Sec-Fetch-Site"); site {
 		case "", "none", "same-origin":
+			x.browserNoOrigin = site == "same-origin"
 		default:
 			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden: cross-site request without an extension origin", "sec-fetch-site")
 			return nil
@@ -255,6 +260,13 @@ func (s *Server) serve(x *exchange) *route {
 		}
 		if err != nil {
 			x.log.Warn().Err(err).Msg("cannot record token use")
+		}
+		if x.browserNoOrigin && rt.name != "regions" {
+			// Profiles and sign-in URLs only to a caller whose origin the binding can check: the
+			// extension POSTs (with its Origin); other extensions with host permissions must not
+			// read them with a stolen token by sending GET.
+			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "a browser request without an Origin cannot use a token here; send POST, as the extension does", "no_origin")
+			return rt
 		}
 		if !allowed {
 			if err != nil {

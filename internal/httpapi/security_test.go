@@ -174,6 +174,22 @@ func TestFetchMetadata(t *testing.T) {
 	if r := e.do(req{method: "POST", path: "/profiles", hdr: ext(goodToken)}); r.status != 200 {
 		t.Errorf("extension: %d", r.status)
 	}
+	// An extension with host permission for 127.0.0.1 GETs without an Origin (measured in
+	// Firefox ESR 153: Sec-Fetch-Site same-origin). The binding cannot be checked, so another
+	// extension holding a stolen token must not read profiles that way; /regions stays open.
+	for _, path := range []string{"/profiles", "/profiles/enrich", "/v1/profiles"} {
+		h := tok(goodToken)
+		h["Sec-Fetch-Site"] = "same-origin"
+		h["Sec-Fetch-Mode"] = "cors"
+		if r := e.do(req{path: path, hdr: h}); r.status != 403 || strings.Contains(string(r.body), "profiles\":[") {
+			t.Errorf("GET %s from a browser without Origin: %d %s", path, r.status, r.body)
+		}
+	}
+	h = tok(goodToken)
+	h["Sec-Fetch-Site"] = "same-origin"
+	if r := e.do(req{path: "/regions", hdr: h}); r.status != 200 {
+		t.Errorf("GET /regions from the extension without Origin: %d", r.status)
+	}
 }
 
 func TestTokenBoundToFirstOrigin(t *testing.T) {
