@@ -314,16 +314,26 @@ func (f *parsedFile) fill(sec *section, h int, isec *ini.Section) {
 		if !ok {
 			continue
 		}
-		sec.settings[name] = v
-		if sub != nil {
-			if sec.sub == nil {
-				sec.sub = map[string]map[string]string{}
-			}
-			sec.sub[name] = sub
-		} else if sec.sub != nil {
-			delete(sec.sub, name)
-		}
+		sec.set(name, v, sub)
 	}
+	f.headerExtras(sec, h)
+}
+
+// set stores one key, with its sub-properties (or none: a later plain value replaces them).
+func (sec *section) set(name, v string, sub map[string]string) {
+	sec.settings[name] = v
+	if sub != nil {
+		if sec.sub == nil {
+			sec.sub = map[string]map[string]string{}
+		}
+		sec.sub[name] = sub
+	} else if sec.sub != nil {
+		delete(sec.sub, name)
+	}
+}
+
+// headerExtras adds what the pre-pass found under header h: warnings and a "# Expires" comment.
+func (f *parsedFile) headerExtras(sec *section, h int) {
 	if w := f.scan.secWarnings[h]; len(w) > 0 {
 		sec.warnings = append(sec.warnings, w...)
 	}
@@ -364,22 +374,9 @@ func (f *parsedFile) mergeRepeats() {
 				sec.warnings = append(sec.warnings, fmt.Sprintf("%s:%d: duplicate key %s in [%s] (also in the section at line %d); "+
 					"the last one wins, the AWS CLI rejects this file", f.name, hdr.line, name, hdr.full, sec.line))
 			}
-			sec.settings[name] = v
-			if sub != nil {
-				if sec.sub == nil {
-					sec.sub = map[string]map[string]string{}
-				}
-				sec.sub[name] = sub
-			} else if sec.sub != nil {
-				delete(sec.sub, name)
-			}
+			sec.set(name, v, sub)
 		}
-		if w := f.scan.secWarnings[h]; len(w) > 0 {
-			sec.warnings = append(sec.warnings, w...)
-		}
-		if e, ok := f.scan.expires[h]; ok {
-			sec.expires = e
-		}
+		f.headerExtras(sec, h)
 	}
 	f.repeats = nil
 	for _, sec := range f.order {
