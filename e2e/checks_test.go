@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // reply decodes a step's reply as an object; nil (with an error logged) when it is not one.
@@ -60,32 +61,32 @@ func isError(m map[string]any) bool {
 
 // checkConsoleURL checks a consoleUrl reply against the extension's guard and the sign-in URL
 // the profile's kind must give.
-func checkConsoleURL(t *testing.T, via string, c openCase, m map[string]any) {
+func checkConsoleURL(t *testing.T, via string, c testaws.SignIn, m map[string]any) {
 	t.Helper()
 	if !isConsoleURL(m) {
-		t.Errorf("%s %s: the extension would reject this consoleUrl: %v", via, c.profile, m)
+		t.Errorf("%s %s: the extension would reject this consoleUrl: %v", via, c.Profile, m)
 		return
 	}
-	if m["profileName"] != c.profile || m["kind"] != c.kind || m["color"] != c.color || m["icon"] != c.icon {
-		t.Errorf("%s %s: profileName/kind/color/icon %v/%v/%v/%v, want %s/%s/%s", via, c.profile, m["profileName"], m["kind"], m["color"], m["icon"], c.kind, c.color, c.icon)
+	if m["profileName"] != c.Profile || m["kind"] != c.Kind || m["color"] != c.Color || m["icon"] != c.Icon {
+		t.Errorf("%s %s: profileName/kind/color/icon %v/%v/%v/%v, want %s/%s/%s", via, c.Profile, m["profileName"], m["kind"], m["color"], m["icon"], c.Kind, c.Color, c.Icon)
 	}
 	u, err := url.Parse(m["url"].(string))
-	if err != nil || u.Scheme != "https" || u.Host != c.host || u.Path != "/federation" {
-		t.Errorf("%s %s: login URL %v, want https://%s/federation?… (%v)", via, c.profile, u.Redacted(), c.host, err)
+	if err != nil || u.Scheme != "https" || u.Host != c.Host || u.Path != "/federation" {
+		t.Errorf("%s %s: login URL %v, want https://%s/federation?… (%v)", via, c.Profile, u.Redacted(), c.Host, err)
 		return
 	}
 	q := u.Query()
 	if q.Get("Action") != "login" || !strings.HasPrefix(q.Get("SigninToken"), "FakeSigninToken-") {
-		t.Errorf("%s %s: Action=%q SigninToken present=%v", via, c.profile, q.Get("Action"), q.Get("SigninToken") != "")
+		t.Errorf("%s %s: Action=%q SigninToken present=%v", via, c.Profile, q.Get("Action"), q.Get("SigninToken") != "")
 	}
 	dest, err := url.Parse(q.Get("Destination"))
 	if err != nil || dest.Scheme != "https" || !strings.Contains(dest.Host, "console") {
-		t.Errorf("%s %s: Destination %q", via, c.profile, q.Get("Destination"))
-	} else if c.region != "" && dest.Query().Get("region") != c.region {
-		t.Errorf("%s %s: Destination %q does not open region %s", via, c.profile, dest, c.region)
+		t.Errorf("%s %s: Destination %q", via, c.Profile, q.Get("Destination"))
+	} else if c.Region != "" && dest.Query().Get("region") != c.Region {
+		t.Errorf("%s %s: Destination %q does not open region %s", via, c.Profile, dest, c.Region)
 	}
-	if c.region != "" && m["region"] != c.region {
-		t.Errorf("%s %s: reply region %v, want %s", via, c.profile, m["region"], c.region)
+	if c.Region != "" && m["region"] != c.Region {
+		t.Errorf("%s %s: reply region %v, want %s", via, c.Profile, m["region"], c.Region)
 	}
 }
 
@@ -234,9 +235,9 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 	var wantCalls []string
 	var wantDuration []bool
 	for _, c := range openCases {
-		wantCalls = append(wantCalls, c.calls...)
-		wantDuration = append(wantDuration, c.duration)
-		m := reply(t, must("open:"+c.profile))
+		wantCalls = append(wantCalls, c.Calls...)
+		wantDuration = append(wantDuration, c.SessionDuration)
+		m := reply(t, must("open:"+c.Profile))
 		if m == nil {
 			continue
 		}
@@ -245,9 +246,9 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 	// Then the HTTP fallback opens its profiles (checked in checkHTTP), in this order.
 	for _, name := range httpOpen {
 		for _, c := range openCases {
-			if c.profile == name {
-				wantCalls = append(wantCalls, c.calls...)
-				wantDuration = append(wantDuration, c.duration)
+			if c.Profile == name {
+				wantCalls = append(wantCalls, c.Calls...)
+				wantDuration = append(wantDuration, c.SessionDuration)
 			}
 		}
 	}
@@ -314,7 +315,7 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 	rs.mu.Lock()
 	for _, s := range rs.steps {
 		raw := string(s.raw)
-		for _, secret := range canaries[:8] {
+		for _, secret := range testaws.Canaries {
 			if strings.Contains(raw, secret) {
 				t.Errorf("report %s carries the secret %q", s.Step, secret)
 			}

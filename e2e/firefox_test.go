@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 const (
@@ -198,7 +199,7 @@ func TestFirefoxEndToEnd(t *testing.T) {
 	bin := runInstaller(t, repo, home)
 
 	fake := fakeaws.Start(t)
-	writeAWSFixture(t, home, fake)
+	testaws.Home(t, home, fake)
 	logFile := filepath.Join(home, ".aws", "logs", "aws_profile_bridge.log")
 
 	rs := newReportServer(t, func() int { return len(hostPIDs(bin)) })

@@ -156,7 +156,7 @@ func packExtension(t *testing.T, repo, profile, reportURL string, httpCfg map[st
 	}
 	var open, failing []string
 	for _, c := range openCases {
-		open = append(open, c.profile)
+		open = append(open, c.Profile)
 	}
 	for name := range failCases {
 		failing = append(failing, name)

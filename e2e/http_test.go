@@ -279,7 +279,7 @@ func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bi
 	}
 	for _, name := range httpOpen {
 		for _, c := range openCases {
-			if c.profile == name {
+			if c.Profile == name {
 				if m := httpReply(t, rs, "http:open:"+name, 200); m != nil {
 					checkConsoleURL(t, "POST /profiles/{name}/console-url", c, m)
 				}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // cliHome sets HOME and the fake AWS for an in-process run of the command line.
@@ -34,7 +35,7 @@ role_arn = arn:aws:iam::111122223333:role/Admin
 source_profile = base
 mfa_serial = arn:aws:iam::111122223333:mfa/alice
 `), 0o600)
-	os.WriteFile(filepath.Join(dir, "credentials"), []byte("[base]\naws_access_key_id = "+canaryAccessKey+"\naws_secret_access_key = "+canarySecret+"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte("[base]\naws_access_key_id = "+testaws.AccessKeyID+"\naws_secret_access_key = "+testaws.SecretKey+"\n"), 0o600)
 	return fake
 }
 
@@ -62,7 +63,7 @@ func TestConsoleCommandPrintsTheURLAlone(t *testing.T) {
 	if len(ar) != 1 || ar[0].Params.Get("DurationSeconds") != "7200" {
 		t.Errorf("AssumeRole: %+v", ar)
 	}
-	for _, c := range []string{canaryAccessKey, canarySecret} {
+	for _, c := range []string{testaws.AccessKeyID, testaws.SecretKey} {
 		if strings.Contains(errOut, c) || strings.Contains(out, c) {
 			t.Errorf("output holds a secret %q", c)
 		}

@@ -17,15 +17,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 const (
 	testExtID  = "aws-profile-containers@e2e.test"
 	testOrigin = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
-	// Canary secrets: they must never appear in a log, on stderr, or in a reply.
-	canaryAccessKey = "AKIACANARY0000000001"
-	canarySecret    = "canarySecretKey/DoNotLog+0000000000000001"
-	canaryToken     = "canarySessionTokenDoNotLog0000000000000001"
 )
 
 var (
@@ -61,8 +59,9 @@ func hostBinary(t testing.TB) string {
 	return builtBin
 }
 
-// e2eHome lays out a realistic HOME: ~/.aws with every profile kind, the Firefox manifest and a
-// Chrome manifest as the installer writes them.
+// e2eHome lays out a small HOME: ~/.aws with six profiles (config and credentials, no SSO token
+// cached), the Firefox manifest and a Chrome manifest as the installer writes them. openHome
+// turns it into testaws.Home, with a profile of every kind.
 type e2eHome struct {
 	dir, firefoxManifest, bin string
 }
@@ -73,14 +72,7 @@ func newE2EHome(t *testing.T) *e2eHome {
 	home := t.TempDir()
 	h := &e2eHome{dir: home, bin: bin}
 	write := func(rel, content string, mode os.FileMode) string {
-		p := filepath.Join(home, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return testaws.WriteFile(t, filepath.Join(home, rel), content, mode)
 	}
 	write(".aws/config", `[default]
 region = us-east-1
@@ -108,24 +100,10 @@ role_arn = arn:aws-us-gov:iam::123456789012:role/Ops
 source_profile = default
 region = us-gov-west-1
 `, 0o600)
-	write(".aws/credentials", `[default]
-aws_access_key_id = `+canaryAccessKey+`
-aws_secret_access_key = `+canarySecret+`
-
-[temp-session]
-aws_access_key_id = ASIACANARY0000000002
-aws_secret_access_key = `+canarySecret+`
-aws_session_token = `+canaryToken+`
-# Expires 2020-01-01 00:00:00
-`, 0o600)
-	h.firefoxManifest = write(".mozilla/native-messaging-hosts/aws_profile_bridge.json", manifestJSON(bin, "allowed_extensions", testExtID), 0o644)
-	write(".config/google-chrome/NativeMessagingHosts/aws_profile_bridge.json", manifestJSON(bin, "allowed_origins", testOrigin), 0o644)
+	write(".aws/credentials", testaws.Credentials, 0o600)
+	h.firefoxManifest = write(".mozilla/native-messaging-hosts/aws_profile_bridge.json", testaws.Manifest(bin, "allowed_extensions", testExtID), 0o644)
+	write(".config/google-chrome/NativeMessagingHosts/aws_profile_bridge.json", testaws.Manifest(bin, "allowed_origins", testOrigin), 0o644)
 	return h
-}
-
-func manifestJSON(bin, key, id string) string {
-	b, _ := json.Marshal(map[string]any{"name": "aws_profile_bridge", "description": "test", "path": bin, "type": "stdio", key: []string{id}})
-	return string(b)
 }
 
 func (h *e2eHome) env() []string {
@@ -489,7 +467,7 @@ func TestHostLogsPrivateAndSecretFree(t *testing.T) {
 	s.roundTrip(map[string]any{"action": "getProfiles"})
 	s.roundTrip(map[string]any{"action": "enrichSSOProfiles"})
 	s.roundTrip(map[string]any{"action": "openProfile", "profileName": "default"})
-	s.send(frame(`{"action":"` + canarySecret + `"}`))
+	s.send(frame(`{"action":"` + testaws.SecretKey + `"}`))
 	s.read()
 	s.exit()
 
@@ -513,7 +491,7 @@ func TestHostLogsPrivateAndSecretFree(t *testing.T) {
 			}
 		}
 	}
-	for _, canary := range []string{canaryAccessKey, canarySecret, canaryToken} {
+	for _, canary := range []string{testaws.AccessKeyID, testaws.SecretKey, testaws.SessionToken} {
 		if bytes.Contains(data, []byte(canary)) {
 			t.Errorf("log contains a secret canary %q", canary)
 		}

@@ -1,21 +1,19 @@
 package main
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
-// openHome is a HOME with every profile kind, and a fake AWS the host reaches through the
-// endpoint variables the browser would pass on.
+// openHome is an e2eHome turned into testaws.Home (a profile of every kind), and a fake AWS the
+// host reaches through the endpoint variables the browser would pass on.
 type openHome struct {
 	*e2eHome
 	aws *fakeaws.Server
@@ -24,74 +22,7 @@ type openHome struct {
 func newOpenHome(t *testing.T) *openHome {
 	h := newE2EHome(t)
 	fake := fakeaws.Start(t)
-	dir := filepath.Join(h.dir, ".aws")
-	webid := filepath.Join(dir, "webid-token")
-	os.WriteFile(webid, []byte("eyJhbGciOiJub25lIn0.e30."), 0o600)
-	var process string
-	if runtime.GOOS != "windows" {
-		process = filepath.Join(dir, "creds.sh")
-		os.WriteFile(process, []byte("#!/bin/sh\necho '{\"Version\":1,\"AccessKeyId\":\"ASIAPROCESS000000001\",\"SecretAccessKey\":\"processSecret\",\"SessionToken\":\"processToken\",\"Expiration\":\"2099-01-01T00:00:00Z\"}'\n"), 0o700)
-	}
-	config := `[default]
-region = us-east-1
-
-[profile prod-admin]
-role_arn = arn:aws:iam::111122223333:role/Admin
-source_profile = default
-region = eu-west-1
-
-[profile chained]
-role_arn = arn:aws:iam::444455556666:role/ReadOnly
-source_profile = prod-admin
-
-[profile mfa-role]
-role_arn = arn:aws:iam::111122223333:role/Admin
-source_profile = default
-mfa_serial = arn:aws:iam::111122223333:mfa/alice
-
-[sso-session corp]
-sso_start_url = https://corp.awsapps.com/start
-sso_region = eu-central-1
-
-[profile dev-sso]
-sso_session = corp
-sso_account_id = 444455556666
-sso_role_name = Developer
-region = eu-central-1
-
-[profile nologin-sso]
-sso_start_url = https://other.awsapps.com/start
-sso_region = us-east-1
-sso_account_id = 444455556666
-sso_role_name = Developer
-
-[profile webid]
-role_arn = arn:aws:iam::444455556666:role/WebId
-web_identity_token_file = ` + webid + `
-
-[profile website]
-region = us-west-2
-
-[profile gov]
-role_arn = arn:aws-us-gov:iam::123456789012:role/Ops
-source_profile = gov-user
-region = us-gov-west-1
-`
-	if process != "" {
-		config += "\n[profile process]\ncredential_process = " + process + "\n"
-	}
-	os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600)
-	creds, _ := os.ReadFile(filepath.Join(dir, "credentials"))
-	creds = append(creds, "\n[gov-user]\naws_access_key_id = AKIAGOVCANARY0000001\naws_secret_access_key = "+canarySecret+"\n"...)
-	os.WriteFile(filepath.Join(dir, "credentials"), creds, 0o600)
-	// A valid SSO token for the corp session.
-	sum := sha1.Sum([]byte("corp"))
-	os.MkdirAll(filepath.Join(dir, "sso", "cache"), 0o700)
-	os.WriteFile(filepath.Join(dir, "sso", "cache", hex.EncodeToString(sum[:])+".json"),
-		[]byte(`{"accessToken":"canarySSOAccessToken0001","expiresAt":"`+time.Now().Add(time.Hour).UTC().Format(time.RFC3339)+`","region":"eu-central-1","startUrl":"https://corp.awsapps.com/start"}`), 0o600)
-	// Session keys from a role session (not GetSessionToken): they can open the console.
-	fake.SetIdentity("ASIACANARY0000000002", "arn:aws:sts::111122223333:assumed-role/Admin/alice")
-	fake.SetIdentity("ASIAPROCESS000000001", "arn:aws:sts::111122223333:assumed-role/Admin/alice")
+	testaws.Home(t, h.dir, fake)
 	return &openHome{h, fake}
 }
 
@@ -112,58 +43,38 @@ func (h *openHome) firefox(t *testing.T) *session {
 
 func TestHostOpenProfileEveryKind(t *testing.T) {
 	h := newOpenHome(t)
-	cases := []struct {
-		profile, kind, host, region string
-		calls                       string
-		duration                    bool // SessionDuration sent
-	}{
-		{"default", "static", "signin.aws.amazon.com", "us-east-1", "sts:GetCallerIdentity,sts:GetFederationToken,signin:getSigninToken", false},
-		{"temp-session", "session", "signin.aws.amazon.com", "", "sts:GetCallerIdentity,signin:getSigninToken", false},
-		{"prod-admin", "role", "signin.aws.amazon.com", "eu-west-1", "sts:AssumeRole,signin:getSigninToken", true},
-		{"chained", "role", "signin.aws.amazon.com", "", "sts:AssumeRole,sts:AssumeRole,signin:getSigninToken", false},
-		{"dev-sso", "sso", "signin.aws.amazon.com", "eu-central-1", "sso:GetRoleCredentials,signin:getSigninToken", false},
-		{"webid", "web-identity", "signin.aws.amazon.com", "", "sts:AssumeRoleWithWebIdentity,signin:getSigninToken", false},
-		{"gov", "role", "signin.amazonaws-us-gov.com", "us-gov-west-1", "sts:AssumeRole,signin:getSigninToken", true},
-	}
-	if runtime.GOOS != "windows" {
-		cases = append(cases, struct {
-			profile, kind, host, region string
-			calls                       string
-			duration                    bool
-		}{"process", "process", "signin.aws.amazon.com", "", "sts:GetCallerIdentity,signin:getSigninToken", false})
-	}
-	for _, tc := range cases {
-		t.Run(tc.profile, func(t *testing.T) {
+	for _, tc := range testaws.SignIns() {
+		t.Run(tc.Profile, func(t *testing.T) {
 			h.aws.Reset()
 			s := h.firefox(t)
-			r := s.roundTrip(map[string]any{"action": "openProfile", "profileName": tc.profile})
+			r := s.roundTrip(map[string]any{"action": "openProfile", "profileName": tc.Profile})
 			// The extension's type guard for consoleUrl.
 			for _, k := range []string{"url", "profileName", "color", "icon"} {
 				if _, ok := r[k].(string); !ok {
 					t.Fatalf("reply lacks string %s: %v", k, r)
 				}
 			}
-			if r["action"] != "consoleUrl" || r["profileName"] != tc.profile || r["kind"] != tc.kind {
+			if r["action"] != "consoleUrl" || r["profileName"] != tc.Profile || r["kind"] != tc.Kind {
 				t.Fatalf("reply: %v", r)
 			}
 			u, err := url.Parse(r["url"].(string))
-			if err != nil || u.Scheme != "https" || u.Host != tc.host || u.Query().Get("Action") != "login" || u.Query().Get("SigninToken") == "" {
+			if err != nil || u.Scheme != "https" || u.Host != tc.Host || u.Query().Get("Action") != "login" || u.Query().Get("SigninToken") == "" {
 				t.Errorf("login URL %v (%v)", u, err)
 			}
 			dest := u.Query().Get("Destination")
-			if tc.region != "" && !strings.Contains(dest, "region="+tc.region) {
-				t.Errorf("destination %q does not open region %s", dest, tc.region)
+			if tc.Region != "" && !strings.Contains(dest, "region="+tc.Region) {
+				t.Errorf("destination %q does not open region %s", dest, tc.Region)
 			}
-			if got := strings.Join(h.aws.Names(), ","); got != tc.calls {
-				t.Errorf("calls %s, want %s", got, tc.calls)
+			if got, want := strings.Join(h.aws.Names(), ","), strings.Join(tc.Calls, ","); got != want {
+				t.Errorf("calls %s, want %s", got, want)
 			}
 			fed := h.aws.Find("getSigninToken")
 			if len(fed) != 1 {
 				t.Fatalf("getSigninToken calls: %d", len(fed))
 			}
 			_, sent := fed[0].Params["SessionDuration"]
-			if sent != tc.duration {
-				t.Errorf("SessionDuration sent=%v, want %v (%v)", sent, tc.duration, fed[0].Params)
+			if sent != tc.SessionDuration {
+				t.Errorf("SessionDuration sent=%v, want %v (%v)", sent, tc.SessionDuration, fed[0].Params)
 			}
 			// The extension never disconnects after openProfile: the host waits for EOF.
 			select {
@@ -201,7 +112,7 @@ func TestHostOpenProfileErrors(t *testing.T) {
 	// With the code, the MFA role signs in; the fake checks SerialNumber and TokenCode.
 	h.aws.MFACode = "123456"
 	// Session keys of an IAM user (GetSessionToken) cannot open the console: say so.
-	h.aws.SetIdentity("ASIACANARY0000000002", "arn:aws:iam::111122223333:user/alice")
+	h.aws.SetIdentity(testaws.SessionKeyID, "arn:aws:iam::111122223333:user/alice")
 	if r := s.roundTrip(map[string]any{"action": "openProfile", "profileName": "temp-session"}); r["code"] != "session_credentials_unsupported" {
 		t.Errorf("GetSessionToken credentials: %v", r)
 	}
@@ -211,7 +122,7 @@ func TestHostOpenProfileErrors(t *testing.T) {
 	}
 	s.exit()
 	logData, _ := os.ReadFile(filepath.Join(h.dir, ".aws", "logs", "aws_profile_bridge.log"))
-	for _, secret := range []string{canaryAccessKey, canarySecret, canaryToken, "canarySSOAccessToken0001", "SigninToken", "processSecret", "FakeSigninToken"} {
+	for _, secret := range []string{testaws.AccessKeyID, testaws.SecretKey, testaws.SessionToken, testaws.SSOAccessToken, "SigninToken", testaws.ProcessSecret, "FakeSigninToken"} {
 		if strings.Contains(string(logData), secret) || strings.Contains(s.stderr.String(), secret) {
 			t.Errorf("log or stderr contains %q", secret)
 		}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 func TestServeHelp(t *testing.T) {
@@ -227,7 +228,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// The sweep: log file, stdout, stderr.
 	logText, _ := os.ReadFile(filepath.Join(h.dir, ".aws", "logs", "aws_profile_bridge.log"))
-	for _, secret := range []string{tok, tok2, signinURL, "SigninToken", canaryAccessKey, canarySecret, canaryToken} {
+	for _, secret := range []string{tok, tok2, signinURL, "SigninToken", testaws.AccessKeyID, testaws.SecretKey, testaws.SessionToken} {
 		for name, text := range map[string]string{"log": string(logText), "stdout": p.stdout.String(), "stderr": p.stderr.String()} {
 			if secret != "" && strings.Contains(text, secret) {
 				t.Errorf("%s holds %q", name, secret)

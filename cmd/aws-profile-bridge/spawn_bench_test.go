@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // BenchmarkSpawnGetProfiles measures what the extension waits for: start the host, send
@@ -42,13 +43,8 @@ func BenchmarkSpawnGetProfiles(b *testing.B) {
 	for _, n := range []int{10, 1000, 10000} {
 		home := b.TempDir()
 		writeProfiles(b, home, n)
-		manifest := filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json")
-		if err := os.MkdirAll(filepath.Dir(manifest), 0o700); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(manifest, []byte(manifestJSON(bin, "allowed_extensions", testExtID)), 0o644); err != nil {
-			b.Fatal(err)
-		}
+		manifest := testaws.WriteFile(b, filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json"),
+			testaws.Manifest(bin, "allowed_extensions", testExtID), 0o644)
 		fixtures = append(fixtures, fixture{n, manifest, home})
 	}
 	// cold: the reply cache off, every request parses both files. warm: the files are unchanged
@@ -160,15 +156,8 @@ func writeProfiles(b *testing.B, home string, n int) {
 		}
 	}
 	dir := filepath.Join(home, ".aws")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(cfg.String()), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(cred.String()), 0o600); err != nil {
-		b.Fatal(err)
-	}
+	testaws.WriteFile(b, filepath.Join(dir, "config"), cfg.String(), 0o600)
+	testaws.WriteFile(b, filepath.Join(dir, "credentials"), cred.String(), 0o600)
 }
 
 // BenchmarkSpawnOpenProfile: spawn the host, send openProfile for a role profile, read the
@@ -179,12 +168,10 @@ func BenchmarkSpawnOpenProfile(b *testing.B) {
 	fake := fakeaws.New()
 	defer fake.Close()
 	dir := filepath.Join(home, ".aws")
-	os.MkdirAll(dir, 0o700)
-	os.WriteFile(filepath.Join(dir, "config"), []byte("[profile prod-admin]\nrole_arn = arn:aws:iam::111122223333:role/Admin\nsource_profile = base\nregion = eu-west-1\n"), 0o600)
-	os.WriteFile(filepath.Join(dir, "credentials"), []byte("[base]\naws_access_key_id = AKIABENCH00000000001\naws_secret_access_key = benchSecret\n"), 0o600)
-	manifest := filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json")
-	os.MkdirAll(filepath.Dir(manifest), 0o700)
-	os.WriteFile(manifest, []byte(manifestJSON(bin, "allowed_extensions", testExtID)), 0o644)
+	testaws.WriteFile(b, filepath.Join(dir, "config"), "[profile prod-admin]\nrole_arn = arn:aws:iam::111122223333:role/Admin\nsource_profile = base\nregion = eu-west-1\n", 0o600)
+	testaws.WriteFile(b, filepath.Join(dir, "credentials"), "[base]\naws_access_key_id = AKIABENCH00000000001\naws_secret_access_key = benchSecret\n", 0o600)
+	manifest := testaws.WriteFile(b, filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json"),
+		testaws.Manifest(bin, "allowed_extensions", testExtID), 0o644)
 	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_ENDPOINT_URL_STS=" + fake.URL,
 		"AWS_ENDPOINT_URL_SSO=" + fake.URL, "AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT=" + fake.FederationURL()}
 	fake.Reset() // count this round's requests only
