@@ -2,8 +2,6 @@ package console
 
 import (
 	"context"
-	"crypto/sha1"
-	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // Canary secrets: they must never appear in an error, a log line or Result.String.
@@ -85,13 +84,11 @@ func must(t testing.TB, err error) {
 // ssoToken writes an SSO cache entry for key (an sso-session name or a start URL).
 func (w *world) ssoToken(key, token string, expires time.Time, refreshable bool) {
 	w.t.Helper()
-	sum := sha1.Sum([]byte(key))
-	extra := ""
+	e := testaws.SSOEntry{AccessToken: token, ExpiresAt: expires, Region: "us-east-1", StartURL: "https://corp.awsapps.com/start"}
 	if refreshable {
-		extra = `,"refreshToken":"r","clientId":"c","clientSecret":"s","registrationExpiresAt":"2099-01-01T00:00:00Z"`
+		e.Extra = map[string]string{"refreshToken": "r", "clientId": "c", "clientSecret": "s", "registrationExpiresAt": "2099-01-01T00:00:00Z"}
 	}
-	body := `{"accessToken":"` + token + `","expiresAt":"` + expires.UTC().Format(time.RFC3339) + `","region":"us-east-1","startUrl":"https://corp.awsapps.com/start"` + extra + `}`
-	must(w.t, os.WriteFile(filepath.Join(w.env.Paths.SSOCacheDir, hex.EncodeToString(sum[:])+".json"), []byte(body), 0o600))
+	testaws.SSOToken(w.t, w.env.Paths.SSOCacheDir, key, e)
 }
 
 func (w *world) signIn(profile string, opt Options) (*Result, error) {
