@@ -160,7 +160,7 @@ func must(b []byte, err error) []byte {
 	return b
 }
 
-func newService(t *testing.T, config, credentials string) *Service {
+func newService(t testing.TB, config, credentials string) *Service {
 	t.Helper()
 	dir := t.TempDir()
 	p := awsconfig.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "sso", "cache")}
