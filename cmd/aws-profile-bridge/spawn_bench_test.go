@@ -50,6 +50,7 @@ func BenchmarkSpawnGetProfiles(b *testing.B) {
 	// cold: the reply cache off, every request parses both files. warm: the files are unchanged
 	// since the last request, so the reply comes from the cache (the common case: the popup opens
 	// again). The cache trusts no file changed within the last 3 s, hence the wait.
+	time.Sleep(300 * time.Millisecond) // the host waits for files changed in the last 250 ms to settle
 	for _, f := range fixtures {
 		env := []string{"HOME=" + f.home, "PATH=" + os.Getenv("PATH"), "AWS_PROFILE_BRIDGE_CACHE_DIR=off"}
 		b.Run(fmt.Sprintf("cold/profiles=%d", f.n), func(b *testing.B) { benchSpawn(b, bin, []string{f.manifest, testExtID}, env) })

@@ -163,7 +163,7 @@ func (s *Service) Profiles(enrich bool, names []string) ([]profiles.Profile, *aw
 }
 
 func (s *Service) load() (*awsconfig.Config, error) {
-	cfg, err := awsconfig.Load(s.Paths)
+	cfg, err := s.loadSettled()
 	if err != nil {
 		var pe *awsconfig.ParseError
 		switch {
