@@ -146,6 +146,11 @@ func (x *exchange) fail(status int, code bridge.Code, msg string) {
 	x.send(status, b)
 }
 
+// hangUp closes the connection after the response. Requests refused for their Host or Origin
+// come from web pages, which can send them from many connection pools at once: kept alive, they
+// would hold the MaxConns slots until IdleTimeout and keep the extension out.
+func (x *exchange) hangUp() { x.w.Header().Set("Connection", "close") }
+
 // refuse is fail plus an audit line.
 func (x *exchange) refuse(status int, code bridge.Code, msg, reason string) {
 	ev := logging.Audit(x.log).Str("event", "http.refused").Str("reason", reason).Int("status", status)
@@ -179,6 +184,7 @@ func (s *Server) serve(x *exchange) *route {
 	// 1. Host, before anything else: DNS rebinding sends the attacker's own name.
 	if !s.hosts[r.Host] {
 		logging.Str(logging.Audit(x.log).Str("event", "http.refused").Str("reason", "host"), "host", clip(r.Host)).Int("status", 403).Msg("request refused")
+		x.hangUp()
 		x.fail(http.StatusForbidden, CodeForbiddenHost, "forbidden host; use http://127.0.0.1:"+strconv.Itoa(s.cfg.Port))
 		return nil
 	}
@@ -186,10 +192,12 @@ func (s *Server) serve(x *exchange) *route {
 	origins := r.Header.Values("Origin")
 	switch {
 	case len(origins) > 1:
+		x.hangUp()
 		x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden origin", "origin")
 		return nil
 	case len(origins) == 1:
 		if !s.extensionOrigin(origins[0]) {
+			x.hangUp()
 			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden origin: only the AWS Profile Containers extension may call this server", "origin")
 			return nil
 		}
@@ -204,6 +212,7 @@ func (s *Server) serve(x *exchange) *route {
 		case "", "none", "same-origin":
 			x.browserNoOrigin = site == "same-origin"
 		default:
+			x.hangUp()
 			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden: cross-site request without an extension origin", "sec-fetch-site")
 			return nil
 		}
@@ -455,6 +464,7 @@ func (s *Server) preflight(x *exchange, rt *route) {
 	h.Add("Vary", "Access-Control-Request-Method")
 	h.Add("Vary", "Access-Control-Request-Headers")
 	if x.origin == "" {
+		x.hangUp()
 		x.refuse(http.StatusForbidden, CodePreflightRefused, "CORS is granted to the extension only", "preflight_origin")
 		return
 	}
