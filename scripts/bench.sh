@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Spawn-to-reply figures for the native host: the floor (a trivial Go host) and getProfiles with
 # 10, 1 000 and 10 000 profiles, cold (reply cache off: both files parsed) and warm (served
-# from the reply cache because the files did not change). Usage: scripts/bench.sh [RUNS]  (default 100 runs per row)
+# from the reply cache because the files did not change; files under 32 KiB, like the
+# 10-profile row, are never cached, so its warm row is a second cold one). Usage: scripts/bench.sh [RUNS]  (default 100 runs per row)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-100}

@@ -103,10 +103,13 @@ func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 		var stamps []fileStamp
 		var build string
 		if cacheable {
-			stamps, build = s.stamps(), s.buildID() // before reading: a change while we read means a miss next time
-			if reply, ok := s.cachedList(stamps, build); ok {
-				s.cacheHits++
-				return reply, nil
+			stamps = s.stamps() // before reading: a change while we read means a miss next time
+			if cacheable = worthCaching(stamps); cacheable {
+				build = s.buildID()
+				if reply, ok := s.cachedList(stamps, build); ok {
+					s.cacheHits++
+					return reply, nil
+				}
 			}
 		}
 		list, cfg, err := s.Profiles(req.Action == ActionEnrichSSO, req.ProfileNames)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
@@ -24,7 +23,21 @@ import (
 // The cache holds exactly the reply the extension gets (names, regions, ARNs, account ids; no
 // key, token or secret), in a 0600 file in a 0700 directory. Any doubt means a miss.
 
-const cacheFile = "profiles-reply.v1"
+// cacheFile's version changes with the header's format. (IEEE CRC-32, not Castagnoli: building
+// the Castagnoli tables costs ~0.17 ms per process, more than the whole cache hit.)
+const cacheFile = "profiles-reply.v2"
+
+// cacheMinBytes: smaller files parse faster than the cache is checked (~0.1 ms), so they are
+// never cached (and most users never get a cache file).
+var cacheMinBytes int64 = 32 << 10
+
+func worthCaching(stamps []fileStamp) bool {
+	var n int64
+	for _, f := range stamps {
+		n += f.Size
+	}
+	return n >= cacheMinBytes
+}
 
 // racyWindow is how recently a file may have changed and still be trusted by its stamp.
 var racyWindow = 3 * time.Second
@@ -46,11 +59,8 @@ type cacheHeader struct {
 	Files      []fileStamp `json:"files"`
 	ValidUntil int64       `json:"valid_until_ns"` // 0: no expiry ahead
 	Len        int         `json:"len"`            // of the reply that follows the header line
-	CRC        uint32      `json:"crc32c"`         // of that reply: a torn or altered file is a miss
+	CRC        uint32      `json:"crc32"`          // IEEE CRC-32 of that reply: an altered file is a miss
 }
-
-// castagnoli is built on first use: a package-level table would cost every process ~0.2 ms.
-var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 func stampOf(path string) fileStamp {
 	fi, err := os.Stat(path)
@@ -109,7 +119,7 @@ func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, bool) {
 		return nil, false
 	}
 	reply := data[nl+1:]
-	if len(reply) == 0 || len(reply) != h.Len || crc32.Checksum(reply, castagnoli()) != h.CRC {
+	if len(reply) == 0 || len(reply) != h.Len || crc32.ChecksumIEEE(reply) != h.CRC {
 		return nil, false
 	}
 	return reply, true
@@ -123,7 +133,7 @@ func (s *Service) storeList(reply []byte, list []profiles.Profile, stamps []file
 			return // racy: changed too recently to trust the stamp
 		}
 	}
-	h := cacheHeader{Build: build, Files: stamps, Len: len(reply), CRC: crc32.Checksum(reply, castagnoli())}
+	h := cacheHeader{Build: build, Files: stamps, Len: len(reply), CRC: crc32.ChecksumIEEE(reply)}
 	now := s.now()
 	for i := range list {
 		if list[i].Expiration == nil {

@@ -17,9 +17,9 @@ func cachedService(t *testing.T, config, credentials string) *Service {
 	t.Helper()
 	s := newService(t, config, credentials)
 	s.CacheDir = filepath.Join(t.TempDir(), "cache")
-	old := racyWindow
-	racyWindow = 0
-	t.Cleanup(func() { racyWindow = old })
+	old, oldMin := racyWindow, cacheMinBytes
+	racyWindow, cacheMinBytes = 0, 0
+	t.Cleanup(func() { racyWindow, cacheMinBytes = old, oldMin })
 	return s
 }
 
@@ -177,5 +177,18 @@ func TestReplyCacheIsPrivateAndSecretFree(t *testing.T) {
 		if _, err := os.Stat(p); err == nil {
 			t.Error("cache written into a directory others can read")
 		}
+	}
+}
+
+func TestReplyCacheSkipsSmallFiles(t *testing.T) {
+	s := cachedService(t, "[profile a]\n", "")
+	cacheMinBytes = 1 << 20
+	getProfiles(t, s)
+	getProfiles(t, s)
+	if s.cacheHits != 0 {
+		t.Error("small files served from the cache")
+	}
+	if _, err := os.Stat(filepath.Join(s.CacheDir, cacheFile)); err == nil {
+		t.Error("cache file written for small files")
 	}
 }
