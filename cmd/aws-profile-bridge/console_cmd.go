@@ -119,9 +119,28 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(reply)
 	case *open:
+		// Never the sign-in URL itself on a command line (handoff.go): other users can read those.
+		h, err := startHandoff(res.URL)
+		if err != nil {
+			fmt.Fprintf(stderr, "aws-profile-bridge: cannot hand the URL to a browser safely: %v; run again without --open and paste the URL\n", err)
+			return 1
+		}
+		if h != nil {
+			defer h.close()
+			out = h.url
+			if *container {
+				out = containerURL(profile, h.url, reply.Color, reply.Icon)
+			}
+		}
 		if err := openBrowser(out); err != nil {
 			fmt.Fprintf(stderr, "aws-profile-bridge: cannot open a browser (%v); run again without --open and paste the URL\n", err)
 			return 1
+		}
+		if h != nil {
+			if err := h.wait(handoffTimeout); err != nil {
+				fmt.Fprintf(stderr, "aws-profile-bridge: %v; run again without --open and paste the URL\n", err)
+				return 1
+			}
 		}
 		until := ""
 		if !res.ExpiresAt.IsZero() {

@@ -72,8 +72,8 @@ func TestConsoleCommandPrintsTheURLAlone(t *testing.T) {
 
 func TestConsoleCommandContainerAndOpen(t *testing.T) {
 	cliHome(t)
-	var opened string
-	openBrowser = func(u string) error { opened = u; return nil }
+	var opened, signin string
+	openBrowser = func(u string) error { opened = u; signin = followOpened(t, u); return nil }
 	defer func() { openBrowser = openURL }()
 	code, out, errOut := runCLI("console", "--container", "--open", "prod-admin")
 	if code != 0 {
@@ -82,9 +82,12 @@ func TestConsoleCommandContainerAndOpen(t *testing.T) {
 	if out != "" {
 		t.Errorf("--open printed the URL on stdout: %q", out)
 	}
-	if !strings.HasPrefix(opened, "ext+granted-containers:name=prod-admin&url=https%3A%2F%2Fsignin.aws.amazon.com%2Ffederation%3FAction%3Dlogin") ||
-		!strings.HasSuffix(opened, "&color=red&icon=briefcase") {
+	if !strings.HasPrefix(opened, "ext+granted-containers:name=prod-admin&url=") || !strings.HasSuffix(opened, "&color=red&icon=briefcase") {
 		t.Errorf("container URL %q", opened)
+	}
+	// The container opens the sign-in URL (on Linux through the one-shot hand-off, handoff.go).
+	if !strings.HasPrefix(signin, "https://signin.aws.amazon.com/federation?Action=login") {
+		t.Errorf("the container URL leads to %q, not to the sign-in URL", signin)
 	}
 	if !strings.Contains(errOut, "Opened prod-admin") {
 		t.Errorf("stderr: %q", errOut)
