@@ -30,9 +30,9 @@ const (
 )
 
 // Open creates dir (mode 0700, tightened to 0700 when it exists looser and
-// belongs to us; refused when looser and someone else's) and returns a
-// logger writing JSON lines to dir/FileName (mode 0600, kept across
-// rotation), rotated at MaxSizeMB with MaxBackups old files kept. The
+// belongs to us; refused when someone else's; the log file is never a
+// symlink) and returns a logger writing JSON lines to dir/FileName (mode
+// 0600, kept across rotation), rotated at MaxSizeMB with MaxBackups old files kept. The
 // returned io.Closer closes the file.
 //
 // level is one of trace, debug, info, warn (or warning), error, disabled,

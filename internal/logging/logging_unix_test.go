@@ -104,3 +104,64 @@ func TestOpenRefusesOthersLooseDir(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestOpenRefusesOthersDirAsRoot: run as root with another user's HOME (sudo keeping HOME, a
+// service misconfigured), the log directory belongs to that user, who can put a symlink named
+// like the log file in it. Following it, root chmodded the target to 0600 and appended log lines
+// to it (/etc/shadow, /etc/passwd ...). A directory that is not ours is refused whatever its mode.
+func TestOpenRefusesOthersDirAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create a directory owned by someone else")
+	}
+	base := t.TempDir()
+	victim := filepath.Join(base, "victim")
+	os.WriteFile(victim, []byte("root:x:0:0\n"), 0o644)
+	dir := filepath.Join(base, "other")
+	os.Mkdir(dir, 0o700)
+	if err := os.Symlink(victim, filepath.Join(dir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Lchown(filepath.Join(dir, FileName), 12345, 12345); err != nil {
+		t.Skip(err)
+	}
+	if err := os.Chown(dir, 12345, 12345); err != nil {
+		t.Skip(err)
+	}
+	log, c, err := Open(dir, "")
+	if err == nil {
+		log.Info().Msg("hello")
+		c.Close()
+		t.Errorf("a log directory owned by uid 12345 was used by root")
+	} else if !strings.Contains(err.Error(), "chmod 700") {
+		t.Errorf("err = %v; want the command that fixes it", err)
+	}
+	if m := mode(t, victim); m != 0o644 {
+		t.Errorf("the symlink's target was chmodded to %o", m)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "root:x:0:0\n" {
+		t.Errorf("the symlink's target was written: %q", b)
+	}
+}
+
+// TestOpenRefusesSymlinkedLogFile: the log file itself is never a symlink (its target would be
+// chmodded and written).
+func TestOpenRefusesSymlinkedLogFile(t *testing.T) {
+	base := t.TempDir()
+	target := filepath.Join(base, "elsewhere")
+	os.WriteFile(target, []byte("keep\n"), 0o644)
+	dir := filepath.Join(base, "logs")
+	os.Mkdir(dir, 0o700)
+	os.Symlink(target, filepath.Join(dir, FileName))
+	log, c, err := Open(dir, "")
+	if err == nil {
+		log.Info().Msg("hello")
+		c.Close()
+		t.Errorf("a symlinked log file was used")
+	}
+	if m := mode(t, target); m != 0o644 {
+		t.Errorf("the symlink's target was chmodded to %o", m)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep\n" {
+		t.Errorf("the symlink's target was written: %q", b)
+	}
+}

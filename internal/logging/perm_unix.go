@@ -9,7 +9,7 @@ import (
 )
 
 // ensureDir creates dir with mode 0700, or tightens an existing one of ours
-// to 0700; an existing looser directory owned by someone else is refused.
+// to 0700; an existing directory owned by someone else is refused.
 func ensureDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -21,13 +21,13 @@ func ensureDir(dir string) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("%s is not a directory", dir)
 	}
-	if fi.Mode().Perm() == 0o700 {
-		return nil
-	}
+	// Someone else's directory is refused whatever its mode: its owner can put a symlink named
+	// like the log file (or its rotations) in it, and a process running as root would follow it.
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
-		if fi.Mode().Perm()&0o077 != 0 {
-			return fmt.Errorf("log directory %s has mode %o and belongs to uid %d, not us; fix it with: chmod 700 %s", dir, fi.Mode().Perm(), st.Uid, dir)
-		}
+		return fmt.Errorf("log directory %s has mode %o and belongs to uid %d, not to you (uid %d); use a directory of your own (AWS_PROFILE_BRIDGE_LOG_DIR), or if it is yours fix it with: chown %d %s && chmod 700 %s",
+			dir, fi.Mode().Perm(), st.Uid, os.Geteuid(), os.Geteuid(), dir, dir)
+	}
+	if fi.Mode().Perm() == 0o700 {
 		return nil
 	}
 	return os.Chmod(dir, 0o700)
@@ -37,8 +37,12 @@ func ensureDir(dir string) error {
 // of ours to 0600, so that lumberjack (which reuses the current file's mode
 // when it rotates) keeps 0600 on every file it creates.
 func ensureFile(path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	// O_NOFOLLOW: a symlink's target would be chmodded and written to.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symlink; remove it (the log file must be a regular file of yours)", path)
+		}
 		return err
 	}
 	defer f.Close()
@@ -48,6 +52,9 @@ func ensureFile(path string) error {
 	}
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file", path)
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		return fmt.Errorf("log file %s belongs to uid %d, not to you (uid %d); remove it", path, st.Uid, os.Geteuid())
 	}
 	if fi.Mode().Perm() != 0o600 {
 		if err := f.Chmod(0o600); err != nil {
