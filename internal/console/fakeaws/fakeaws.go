@@ -1,12 +1,14 @@
 // Package fakeaws is a local fake of the AWS endpoints the console sign-in uses: STS (query
 // protocol: AssumeRole, GetFederationToken, GetCallerIdentity, AssumeRoleWithWebIdentity), the
-// SSO portal (GetRoleCredentials) and the federation endpoint (getSigninToken). It records every
+// SSO portal (GetRoleCredentials), the federation endpoint (getSigninToken) and the sign-in
+// service's CreateOAuth2Token (login_session profiles; see login.go). It records every
 // request, answers with realistic bodies and AWS error bodies, enforces the AWS rules the
 // console package must respect (no GetFederationToken with session credentials, ≤ 1 h for role
 // chaining, SessionDuration only for roles assumed with long-term keys ...), and can be told to
 // fail or to answer slowly.
 //
-// Point the SDK at it with Setenv (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO) and the console
+// Point the SDK at it with Setenv (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO,
+// AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SIGNIN) and the console
 // package with FederationURL. It is a normal package so that the CLI and end-to-end tests can
 // reuse it; it never reaches the network.
 package fakeaws
@@ -37,14 +39,15 @@ const (
 // Request is one recorded request.
 type Request struct {
 	Service string // "sts", "sso" or "signin"
-	Action  string // "AssumeRole", "GetFederationToken", "GetCallerIdentity", "AssumeRoleWithWebIdentity", "GetRoleCredentials", "getSigninToken"
+	Action  string // "AssumeRole", "GetFederationToken", "GetCallerIdentity", "AssumeRoleWithWebIdentity", "GetRoleCredentials", "getSigninToken", "CreateOAuth2Token"
 	Method  string
 	Path    string
-	// Params are the STS form parameters, the SSO query parameters, or the federation form
-	// parameters (with Session left out: see Session).
+	// Params are the STS form parameters, the SSO query parameters, the federation form
+	// parameters (with Session left out: see Session), or CreateOAuth2Token's JSON body members
+	// (clientId, grantType, refreshToken ...).
 	Params url.Values
 	// AccessKeyID signed the STS request (from the SigV4 Authorization header); for getSigninToken
-	// it is the Session's sessionId.
+	// it is the Session's sessionId; CreateOAuth2Token is unsigned (""), its proof is DPoP.
 	AccessKeyID string
 	// SessionToken is true when the STS request carried X-Amz-Security-Token (temporary credentials).
 	SessionToken bool
@@ -52,8 +55,12 @@ type Request struct {
 	BearerToken string
 	// Session is the decoded Session of a getSigninToken request.
 	Session *Session
+	// DPoP is CreateOAuth2Token's decoded DPoP proof (nil when the request had none).
+	DPoP *DPoPProof
 	// Status is the HTTP status the fake answered.
 	Status int
+
+	requestURL, contentType string // CreateOAuth2Token: for the DPoP htu check and Content-Type
 }
 
 // Has reports whether the request carried parameter k at all (even empty).
@@ -77,9 +84,12 @@ type Failure struct {
 	// Status is the HTTP status; 0 picks AWS's usual one for Code (403 AccessDenied, 401
 	// UnauthorizedException, 500 InternalFailure, 400 otherwise).
 	Status int
-	// Code and Message of the AWS error body (STS XML, SSO JSON with x-amzn-ErrorType, or the
-	// federation endpoint's plain text).
+	// Code and Message of the AWS error body (STS XML, SSO JSON with x-amzn-ErrorType, the
+	// federation endpoint's plain text, or the sign-in service's JSON with __type).
 	Code, Message string
+	// OAuth2Error is the sign-in service's "error" member (TOKEN_EXPIRED,
+	// USER_CREDENTIALS_CHANGED, INSUFFICIENT_PERMISSIONS ...); CreateOAuth2Token only.
+	OAuth2Error string
 	// Delay before answering (the handler gives up when the client does).
 	Delay time.Duration
 	// Times limits the failure to the first Times requests (0: every request).
@@ -88,7 +98,7 @@ type Failure struct {
 
 // Issued describes credentials the fake handed out.
 type Issued struct {
-	Kind string // "federation", "role-direct", "role-chained", "sso", "web-identity"
+	Kind string // "federation", "role-direct", "role-chained", "sso", "web-identity", "login"
 	ARN  string
 	// Expires is when they expire.
 	Expires time.Time
@@ -109,7 +119,9 @@ type Server struct {
 	issued     map[string]Issued
 	maxRole    map[string]time.Duration
 	seq        int
-	gen        int // bumped by Reset
+	gen        int                    // bumped by Reset
+	logins     map[string]*loginState // by current refresh token
+	jtis       map[string]bool        // DPoP proof ids seen
 }
 
 // New starts a fake; Close it when done.
@@ -134,13 +146,16 @@ func Start(tb testing.TB) *Server {
 	return s
 }
 
-// Setenv points the SDK's STS, SSO and SSO-OIDC clients at the fake for the test.
+// Setenv points the SDK's STS, SSO, SSO-OIDC and sign-in clients at the fake for the test.
 func (s *Server) Setenv(tb testing.TB) {
 	tb.Helper()
-	tb.Setenv("AWS_ENDPOINT_URL_STS", s.URL)
-	tb.Setenv("AWS_ENDPOINT_URL_SSO", s.URL)
-	tb.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", s.URL)
+	for _, k := range EndpointVars {
+		tb.Setenv(k, s.URL)
+	}
 }
+
+// EndpointVars are the SDK's endpoint variables Setenv sets to the fake's URL.
+var EndpointVars = []string{"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_SIGNIN"}
 
 // FederationURL is the fake federation endpoint (for AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT).
 func (s *Server) FederationURL() string { return s.URL + "/federation" }
@@ -201,7 +216,7 @@ func (s *Server) IssuedFor(accessKeyID string) (Issued, bool) {
 	return i, ok
 }
 
-// Reset forgets recorded requests and failures.
+// Reset forgets recorded requests and failures (not issued credentials or login sessions).
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -214,6 +229,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Params: url.Values{}}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	switch {
+	case r.URL.Path == LoginTokenPath:
+		req.Service, req.Action = "signin", "CreateOAuth2Token"
+		parseLoginRequest(r, body, &req)
 	case r.URL.Path == "/federation/credentials":
 		req.Service, req.Action = "sso", "GetRoleCredentials"
 		req.Params = r.URL.Query()
@@ -278,13 +296,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if fail != nil && (fail.Code != "" || fail.Status != 0) {
+		if req.Action == "CreateOAuth2Token" {
+			writeLoginError(rec, fail.Status, fail.Code, fail.OAuth2Error, fail.Message)
+			return
+		}
 		s.writeError(rec, req.Service, fail.Status, fail.Code, fail.Message)
 		return
 	}
-	switch req.Service {
-	case "sso":
+	switch {
+	case req.Action == "CreateOAuth2Token":
+		s.createOAuth2Token(rec, req)
+	case req.Service == "sso":
 		s.getRoleCredentials(rec, req)
-	case "signin":
+	case req.Service == "signin":
 		s.getSigninToken(rec, req)
 	default:
 		s.sts(rec, req)
