@@ -10,11 +10,13 @@ package testaws
 
 import (
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,4 +230,39 @@ func SSOToken(tb testing.TB, cacheDir, key string, e SSOEntry) string {
 func Manifest(bin, key, id string) string {
 	b, _ := json.Marshal(map[string]any{"name": "aws_profile_bridge", "description": "test", "path": bin, "type": "stdio", key: []string{id}})
 	return string(b)
+}
+
+// LoginCacheFile is where aws-sdk-go-v2 (logincreds.StandardCachedTokenFilepath) and `aws login`
+// keep the token of login session ARN session: cacheDir (default ~/.aws/login/cache, or
+// $AWS_LOGIN_CACHE_DIRECTORY) / lower-case hex SHA-256 of the trimmed ARN + ".json". It is worked
+// out here rather than by the SDK so that tests check the SDK against the rule.
+func LoginCacheFile(cacheDir, session string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(session)))
+	return filepath.Join(cacheDir, hex.EncodeToString(sum[:])+".json")
+}
+
+// LoginToken writes the cache entry `aws login` leaves for ls (a session of the fake:
+// fakeaws.Server.AddLoginSession) into cacheDir, as the SDK reads it:
+//
+//	{"accessToken":{"accessKeyId","secretAccessKey","sessionToken","accountId","expiresAt"},
+//	 "tokenType":"aws_sigv4","refreshToken","identityToken","clientId","dpopKey"}
+//
+// and returns its path. An Expires in the past makes the SDK call CreateOAuth2Token.
+func LoginToken(tb testing.TB, cacheDir string, ls fakeaws.LoginSession) string {
+	tb.Helper()
+	b, err := json.Marshal(map[string]any{
+		"accessToken": map[string]string{
+			"accessKeyId": ls.AccessKeyID, "secretAccessKey": ls.SecretAccessKey, "sessionToken": ls.SessionToken,
+			"accountId": ls.AccountID, "expiresAt": ls.Expires.UTC().Format(time.RFC3339),
+		},
+		"tokenType":     "aws_sigv4",
+		"refreshToken":  ls.RefreshToken,
+		"identityToken": "fake-login-id-token",
+		"clientId":      ls.ClientID,
+		"dpopKey":       ls.DPoPKey,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return WriteFile(tb, LoginCacheFile(cacheDir, ls.ARN), string(b), 0o600)
 }
