@@ -40,6 +40,11 @@ func (s *signer) classify(ctx context.Context, err error) *Error {
 	if e := s.ctxErr(ctx, err, what); e != nil {
 		return e
 	}
+	if s.awsLogin != "" {
+		if e := s.classifyLogin(err); e != nil {
+			return e
+		}
+	}
 	if errors.Is(err, errIMDS) {
 		return newErr(CodeNoCredentials, err, "profile %q would need instance metadata, which the bridge never calls; use a profile with keys, SSO or credential_process", s.profile)
 	}

@@ -145,7 +145,8 @@ var mfaCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 //	role, chained (source is temporary)    source's calls, sts:AssumeRole ≤ 1 h             omitted
 //	SSO                                    sso:GetRoleCredentials (cached token)            omitted
 //	credential_process                     the process, sts:GetCallerIdentity (as session)  omitted
-//	web identity, login_session            the SDK's provider                               omitted
+//	web identity, login_session            the SDK's provider (login: signin:CreateOAuth2   omitted
+//	                                       Token when the cached credentials have expired)
 //
 // then signin:getSigninToken. Errors are *Error with a stable Code.
 func SignIn(ctx context.Context, env Env, cfg *awsconfig.Config, profile string, opt Options) (*Result, error) {

@@ -35,6 +35,8 @@ import (
 //	invalid_config                  the profile's settings cannot be used (loop in source_profile, bad credential_source ...)
 //	canceled                        the caller gave up (its context was canceled)
 //	invalid_credentials             AWS does not accept the keys (deleted, mistyped, other partition)
+//	login_session_missing           no cached `aws login` token for a login_session profile: run `aws login --profile NAME`
+//	login_session_expired           the `aws login` session ended or its cached token is unusable: run the same `aws login ...`
 type Error struct {
 	Code    string
 	Message string
@@ -61,6 +63,8 @@ const (
 	CodeInvalidConfig                 = "invalid_config"
 	CodeCanceled                      = "canceled"
 	CodeInvalidCredentials            = "invalid_credentials"
+	CodeLoginSessionMissing           = "login_session_missing"
+	CodeLoginSessionExpired           = "login_session_expired"
 )
 
 // Error returns "code: message". It never includes the wrapped error's text, because errors

@@ -149,11 +149,12 @@ func TestErrorsRedactEchoedSecrets(t *testing.T) {
 // The canary sweep: every kind, every failure the fake can produce: no secret in any error text
 // or Result.String.
 func TestCanarySecretsNeverInErrors(t *testing.T) {
-	profiles := []string{"static", "session", "role", "role-mfa", "role-chained", "sso", "sso-legacy", "sso-role", "session-role", "webid", "process", "gov"}
+	profiles := []string{"static", "session", "role", "role-mfa", "role-chained", "sso", "sso-legacy", "sso-role", "session-role", "webid", "process", "gov",
+		"login", "login-inline", "login-role"}
 	failures := map[string][]fakeaws.Failure{
 		"": {{}},
 	}
-	for _, a := range []string{"AssumeRole", "GetFederationToken", "GetCallerIdentity", "GetRoleCredentials", "getSigninToken", "AssumeRoleWithWebIdentity"} {
+	for _, a := range []string{"AssumeRole", "GetFederationToken", "GetCallerIdentity", "GetRoleCredentials", "getSigninToken", "AssumeRoleWithWebIdentity", "CreateOAuth2Token"} {
 		failures[a] = []fakeaws.Failure{
 			{Code: "AccessDenied", Message: "denied"},
 			{Code: "ExpiredToken", Message: "expired"},
@@ -162,6 +163,13 @@ func TestCanarySecretsNeverInErrors(t *testing.T) {
 			{Delay: time.Second},
 		}
 	}
+	for _, e := range []string{"TOKEN_EXPIRED", "USER_CREDENTIALS_CHANGED", "INSUFFICIENT_PERMISSIONS", "INVALID_REQUEST"} {
+		failures["CreateOAuth2Token"] = append(failures["CreateOAuth2Token"],
+			fakeaws.Failure{Code: "AccessDeniedException", OAuth2Error: e, Message: "refresh token " + canaryLoginRefresh + " refused"})
+	}
+	failures["CreateOAuth2Token"] = append(failures["CreateOAuth2Token"],
+		fakeaws.Failure{Code: "InternalServerException", Message: "refresh token " + canaryLoginRefresh + " failed"},
+		fakeaws.Failure{Code: "ValidationException", Message: "bad refresh token " + canaryLoginRefresh})
 	for _, p := range profiles {
 		w := newTestWorld(t)
 		w.env.Timeout = 150 * time.Millisecond
@@ -170,6 +178,9 @@ func TestCanarySecretsNeverInErrors(t *testing.T) {
 				w.aws.Reset()
 				if action != "" {
 					w.aws.Fail(action, f)
+				}
+				if strings.HasPrefix(p, "login") { // an expired cached token: the SDK must call CreateOAuth2Token
+					w.login(time.Now().Add(-time.Minute))
 				}
 				res, err := SignIn(context.Background(), w.env, w.cfg, p, Options{MFACode: "123456"})
 				if err != nil {

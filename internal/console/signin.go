@@ -32,6 +32,7 @@ type signer struct {
 
 	profile  string // the requested profile (for messages)
 	ssoLogin string // the `aws sso login ...` command for the chain's SSO link, if any
+	awsLogin string // the `aws login ...` command for the chain's login_session link, if any
 	mfa      string // the MFA serial in use, if any
 
 	mu       sync.Mutex
@@ -135,6 +136,9 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	for l := top; l != nil; l = l.source { // the SDK reads these itself: know them to scrub them
 		s.addSecret(l.p.Get("aws_access_key_id"), l.p.Get("aws_secret_access_key"), l.p.Get("aws_session_token"))
 	}
+	if l := top.deepest(); l.base == baseLogin {
+		s.awsLogin = loginCommand(l)
+	}
 	m, err := s.modeOf(top)
 	if err != nil {
 		return nil, err
@@ -202,6 +206,9 @@ func (s *signer) modeOf(top *link) (mode, error) {
 			return 0, newErr(CodeInvalidConfig, nil,
 				"profile %q has credential_source = %q; it must be Environment, EcsContainer or Ec2InstanceMetadata", l.name, truncate(l.p.Get("credential_source"), 40))
 		}
+	}
+	if err := refuseLoginSource(top); err != nil {
+		return 0, err
 	}
 	if top.roleARN != "" {
 		if top.source == nil && top.base == baseNone {

@@ -106,6 +106,18 @@ region = eu-west-1
 [profile imds-role]
 role_arn = arn:aws:iam::444455556666:role/Admin
 credential_source = Ec2InstanceMetadata
+
+[profile login]
+login_session = arn:aws:iam::111122223333:user/alice
+region = eu-west-2
+
+[profile login-role]
+role_arn = arn:aws:iam::444455556666:role/FromLogin
+source_profile = login
+
+[profile login-inline]
+role_arn = arn:aws:iam::444455556666:role/FromLogin
+login_session = arn:aws:iam::111122223333:user/alice
 `
 
 const testCredentials = `
