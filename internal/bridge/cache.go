@@ -89,7 +89,12 @@ func (s *Service) buildID() string {
 
 // cachedList returns the stored reply when it is still exactly what a rebuild would produce.
 func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, bool) {
-	f, err := os.Open(filepath.Join(s.CacheDir, cacheFile))
+	// Only from a private directory of ours, never through a symlink, and without blocking on a
+	// FIFO or opening a device put in the file's place.
+	if fi, err := os.Stat(s.CacheDir); err != nil || !fi.IsDir() || !privateDir(fi) {
+		return nil, false
+	}
+	f, err := openCacheFile(filepath.Join(s.CacheDir, cacheFile))
 	if err != nil {
 		return nil, false
 	}
@@ -155,8 +160,8 @@ func (s *Service) storeList(reply []byte, list []profiles.Profile, stamps []file
 		s.Log.Debug().Err(err).Msg("reply cache: cannot create the directory")
 		return
 	}
-	if fi, err := os.Stat(s.CacheDir); err != nil || fi.Mode().Perm()&0o077 != 0 && !isWindows {
-		s.Log.Warn().Str("dir", s.CacheDir).Msg("reply cache: directory is not private (want 0700); not using it")
+	if fi, err := os.Stat(s.CacheDir); err != nil || !fi.IsDir() || !privateDir(fi) {
+		s.Log.Warn().Str("dir", s.CacheDir).Msg("reply cache: directory is not private (want 0700, owned by you); not using it")
 		return
 	}
 	tmp, err := os.CreateTemp(s.CacheDir, cacheFile+".tmp*")
