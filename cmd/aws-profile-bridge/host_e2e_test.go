@@ -166,12 +166,23 @@ func (s *session) send(b []byte) {
 	}
 }
 
-// read reads one reply frame, with a deadline.
+// read reads one reply frame, with a deadline, as a JSON object.
 func (s *session) read() map[string]any {
 	s.t.Helper()
+	body := s.readRaw()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		s.t.Fatalf("reply is not a JSON object: %s", body)
+	}
+	return m
+}
+
+// readRaw reads one reply frame, with a deadline.
+func (s *session) readRaw() string {
+	s.t.Helper()
 	type res struct {
-		m   map[string]any
-		err error
+		body []byte
+		err  error
 	}
 	ch := make(chan res, 1)
 	go func() {
@@ -190,23 +201,18 @@ func (s *session) read() map[string]any {
 			ch <- res{err: err}
 			return
 		}
-		var m map[string]any
-		if err := json.Unmarshal(body, &m); err != nil {
-			ch <- res{err: errors.New("reply is not a JSON object: " + string(body))}
-			return
-		}
-		ch <- res{m: m}
+		ch <- res{body: body}
 	}()
 	select {
 	case r := <-ch:
 		if r.err != nil {
 			s.t.Fatalf("reading reply: %v (stderr: %q)", r.err, s.stderr.String())
 		}
-		return r.m
+		return string(r.body)
 	case <-time.After(10 * time.Second):
 		s.t.Fatalf("no reply within 10 s")
 	}
-	return nil
+	return ""
 }
 
 func (s *session) roundTrip(req any) map[string]any {
