@@ -231,6 +231,7 @@ func TestFirefoxEndToEnd(t *testing.T) {
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_ENDPOINT_URL_STS=" + fake.URL,
 		"AWS_ENDPOINT_URL_SSO=" + fake.URL,
+		"AWS_ENDPOINT_URL_SIGNIN=" + fake.URL,
 		"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT=" + fake.FederationURL(),
 		"AWS_PROFILE_BRIDGE_LOG_LEVEL=debug",
 	}

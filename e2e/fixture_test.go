@@ -10,7 +10,8 @@ import (
 
 // canaries are the fixture's secrets (testaws.Canaries, first) plus the shapes of every secret
 // the fake AWS hands out (temporary secret keys, session tokens, sign-in tokens).
-var canaries = append(slices.Clip(testaws.Canaries), "fakeSecretAccessKey", "FakeSessionToken", "FakeSigninToken", "SigninToken=")
+var canaries = append(slices.Clip(testaws.Canaries), "fakeSecretAccessKey", "FakeSessionToken", "FakeSigninToken", "SigninToken=",
+	"PRIVATE KEY", "FakeLoginRefreshToken")
 
 // openCases are the profiles the extension opens, one of every kind that can sign in, and
 // what their console URLs and colours must be.
@@ -25,4 +26,4 @@ var failCases = map[string]string{
 
 // allProfiles is every profile name in the fixture (config first, then credentials only).
 var allProfiles = []string{"default", "prod-admin", "chained", "mfa-role", "dev-sso", "nologin-sso", "webid",
-	"website", "gov", "process", "stage-granted", "temp-session", "gov-user"}
+	"website", "gov", "cli-login", "process", "stage-granted", "temp-session", "gov-user"}

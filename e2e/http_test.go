@@ -109,7 +109,7 @@ func fetchHeaders(h http.Header) map[string]string {
 // hostEnv is the environment of the CLI commands and the server the test runs itself.
 func hostEnv(home string, fakeURL, fedURL string) []string {
 	return []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_ENDPOINT_URL_STS=" + fakeURL, "AWS_ENDPOINT_URL_SSO=" + fakeURL,
+		"AWS_ENDPOINT_URL_STS=" + fakeURL, "AWS_ENDPOINT_URL_SSO=" + fakeURL, "AWS_ENDPOINT_URL_SIGNIN=" + fakeURL,
 		"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT=" + fedURL, "AWS_PROFILE_BRIDGE_LOG_LEVEL=debug"}
 }
 

@@ -30,6 +30,7 @@ func (h *openHome) env() []string {
 	return append(h.e2eHome.env(),
 		"AWS_ENDPOINT_URL_STS="+h.aws.URL,
 		"AWS_ENDPOINT_URL_SSO="+h.aws.URL,
+		"AWS_ENDPOINT_URL_SIGNIN="+h.aws.URL,
 		"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT="+h.aws.FederationURL(),
 	)
 }
@@ -120,9 +121,18 @@ func TestHostOpenProfileErrors(t *testing.T) {
 	if r["action"] != "consoleUrl" {
 		t.Errorf("MFA role with a code: %v", r)
 	}
+	// Without its `aws login` token, the login profile names the command to run.
+	if err := os.Remove(testaws.LoginCacheFile(filepath.Join(h.dir, ".aws", "login", "cache"), testaws.LoginARN)); err != nil {
+		t.Fatal(err)
+	}
+	r = s.roundTrip(map[string]any{"action": "openProfile", "profileName": "cli-login"})
+	if m, _ := r["message"].(string); r["code"] != "login_session_missing" || !strings.Contains(m, "aws login --profile cli-login") {
+		t.Errorf("login profile without a cached token: %v", r)
+	}
 	s.exit()
 	logData, _ := os.ReadFile(filepath.Join(h.dir, ".aws", "logs", "aws_profile_bridge.log"))
-	for _, secret := range []string{testaws.AccessKeyID, testaws.SecretKey, testaws.SessionToken, testaws.SSOAccessToken, "SigninToken", testaws.ProcessSecret, "FakeSigninToken"} {
+	for _, secret := range []string{testaws.AccessKeyID, testaws.SecretKey, testaws.SessionToken, testaws.SSOAccessToken, "SigninToken", testaws.ProcessSecret, "FakeSigninToken",
+		testaws.LoginSecretKey, testaws.LoginSessionToken, testaws.LoginRefreshToken, "PRIVATE KEY"} {
 		if strings.Contains(string(logData), secret) || strings.Contains(s.stderr.String(), secret) {
 			t.Errorf("log or stderr contains %q", secret)
 		}

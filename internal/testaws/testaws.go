@@ -25,25 +25,31 @@ import (
 
 // Canary secrets of Home: none may appear in a log, on stderr, or in a reply.
 const (
-	AccessKeyID      = "AKIACANARY0000000001" // default's long-term key id
-	SecretKey        = "canarySecretKey/DoNotLog+0000000000000001"
-	SessionToken     = "canarySessionTokenDoNotLog0000000000000001"
-	GovSecretKey     = "canaryGovSecretKey/DoNotLog+000000000001"
-	SSOAccessToken   = "canarySSOAccessToken0001"
-	ProcessSecret    = "canaryProcessSecret0001"
-	ProcessToken     = "canaryProcessToken0001"
-	WebIdentityToken = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjYW5hcnkifQ."
+	AccessKeyID       = "AKIACANARY0000000001" // default's long-term key id
+	SecretKey         = "canarySecretKey/DoNotLog+0000000000000001"
+	SessionToken      = "canarySessionTokenDoNotLog0000000000000001"
+	GovSecretKey      = "canaryGovSecretKey/DoNotLog+000000000001"
+	SSOAccessToken    = "canarySSOAccessToken0001"
+	ProcessSecret     = "canaryProcessSecret0001"
+	ProcessToken      = "canaryProcessToken0001"
+	WebIdentityToken  = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjYW5hcnkifQ."
+	LoginSecretKey    = "canaryLoginSecretKey/DoNotLog+00000000001" // the aws login cache's credentials
+	LoginSessionToken = "canaryLoginSessionTokenDoNotLog000000001"
+	LoginRefreshToken = "canaryLoginRefreshTokenDoNotLog000000001"
 )
 
-// Canaries are the secrets Home writes, in the order of the constants above.
+// Canaries are the secrets Home writes, in the order of the constants above. (The login cache's
+// DPoP private key is made afresh by Home: check its PEM header, "PRIVATE KEY".)
 var Canaries = []string{AccessKeyID, SecretKey, SessionToken, GovSecretKey, SSOAccessToken,
-	ProcessSecret, ProcessToken, WebIdentityToken}
+	ProcessSecret, ProcessToken, WebIdentityToken, LoginSecretKey, LoginSessionToken, LoginRefreshToken}
 
 // Key ids of Home that fake AWS must know (see Home); they are not secret.
 const (
 	SessionKeyID   = "ASIACANARY0000000002" // temp-session's key
 	ProcessKeyID   = "ASIAPROCESS000000001" // what the credential_process script prints
 	RoleSessionARN = "arn:aws:sts::111122223333:assumed-role/Admin/alice"
+	LoginKeyID     = "ASIALOGIN00000000001"                 // cli-login's cached credentials
+	LoginARN       = "arn:aws:iam::111122223333:user/alice" // cli-login's login_session
 )
 
 // Credentials is ~/.aws/credentials without gov-user: long-term keys for default and session
@@ -115,6 +121,10 @@ region = us-west-2
 role_arn = arn:aws-us-gov:iam::123456789012:role/Ops
 source_profile = gov-user
 region = us-gov-west-1
+
+[profile cli-login]
+login_session = ` + LoginARN + `
+region = ap-northeast-1
 `
 	if credentialProcess != "" {
 		c += "\n[profile process]\ncredential_process = " + credentialProcess + "\n"
@@ -151,6 +161,9 @@ func SignIns() []SignIn {
 		{"webid", "web-identity", "signin.aws.amazon.com", "", []string{"sts:AssumeRoleWithWebIdentity", "signin:getSigninToken"}, false, "blue", "circle"},
 		{"process", "process", "signin.aws.amazon.com", "", []string{"sts:GetCallerIdentity", "signin:getSigninToken"}, false, "blue", "circle"},
 		{"gov", "role", "signin.amazonaws-us-gov.com", "us-gov-west-1", []string{"sts:AssumeRole", "signin:getSigninToken"}, true, "blue", "circle"},
+		// The cached `aws login` token is valid for an hour: the SDK uses its credentials as they
+		// are (internal/console's tests cover the refresh through CreateOAuth2Token).
+		{"cli-login", "login", "signin.aws.amazon.com", "ap-northeast-1", []string{"signin:getSigninToken"}, false, "blue", "circle"},
 	}
 	out := all[:0]
 	for _, s := range all {
@@ -162,10 +175,11 @@ func SignIns() []SignIn {
 }
 
 // Home writes the realistic ~/.aws under home (Config, FullCredentials, a valid SSO token for
-// the corp session, the web identity token file, the credential_process script where
-// HasProcess), replacing config and credentials already there, and teaches fake that
-// SessionKeyID and ProcessKeyID are keys of a role session (not of GetSessionToken), so they
-// can open the console.
+// the corp session, a valid `aws login` token for cli-login in ~/.aws/login/cache, the web
+// identity token file, the credential_process script where HasProcess), replacing config and
+// credentials already there, and teaches fake that SessionKeyID and ProcessKeyID are keys of a
+// role session (not of GetSessionToken), so they can open the console, and cli-login's session
+// (LoginKeyID is a login credential: getSigninToken refuses a SessionDuration with it).
 func Home(tb testing.TB, home string, fake *fakeaws.Server) {
 	tb.Helper()
 	dir := filepath.Join(home, ".aws")
@@ -183,6 +197,11 @@ func Home(tb testing.TB, home string, fake *fakeaws.Server) {
 	})
 	fake.SetIdentity(SessionKeyID, RoleSessionARN)
 	fake.SetIdentity(ProcessKeyID, RoleSessionARN)
+	LoginToken(tb, filepath.Join(dir, "login", "cache"), fake.AddLoginSession(fakeaws.LoginSession{
+		ARN: LoginARN, AccountID: "111122223333", RefreshToken: LoginRefreshToken,
+		AccessKeyID: LoginKeyID, SecretAccessKey: LoginSecretKey, SessionToken: LoginSessionToken,
+		Expires: time.Now().Add(time.Hour),
+	}))
 }
 
 // WriteFile writes content to path with mode, making its missing folders (0700), and returns

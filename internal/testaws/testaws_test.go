@@ -68,4 +68,24 @@ func TestHome(t *testing.T) {
 	if err != nil || tok["accessToken"] != SSOAccessToken || tok["startUrl"] != "https://corp.awsapps.com/start" || !exp.After(time.Now()) {
 		t.Errorf("SSO token %s (%v)", data, err)
 	}
+	// cli-login's token, named as `aws login` names it (printf %s LoginARN | sha256sum).
+	data, err = os.ReadFile(filepath.Join(dir, "login", "cache", "5778c30d3fe8c123cb2ab0d5a82c81b6fdcedfb868a6625f6f5bf6f05a7f129b.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct {
+		AccessToken struct {
+			AccessKeyID, SecretAccessKey, SessionToken, AccountID string
+			ExpiresAt                                             time.Time
+		}
+		RefreshToken, ClientID, DPoPKey string
+	}
+	if err := json.Unmarshal(data, &login); err != nil {
+		t.Fatal(err)
+	}
+	if a := login.AccessToken; a.AccessKeyID != LoginKeyID || a.SecretAccessKey != LoginSecretKey || a.SessionToken != LoginSessionToken ||
+		a.AccountID != "111122223333" || !a.ExpiresAt.After(time.Now()) || login.RefreshToken != LoginRefreshToken || login.ClientID == "" ||
+		!strings.HasPrefix(login.DPoPKey, "-----BEGIN EC PRIVATE KEY-----\n") {
+		t.Errorf("login token %s", data)
+	}
 }
