@@ -144,8 +144,10 @@ func appendKeyWarnings(warns []string, kind Kind, f *fields) []string {
 	if f.sessionToken == "" && f.securityToken != "" && id && secret {
 		warns = append(warns, "aws_security_token is not read by aws-sdk-go-v2; rename it to aws_session_token")
 	}
-	if kind == KindRole && f.roleARN != "" && f.sourceProfile == "" && f.credSource == "" &&
-		(f.hasKeys() || f.hasSSO() || f.login != "" || f.process != "") {
+	// role_arn with login_session in one profile is how aws-sdk-go-v2 assumes a role from an aws
+	// login session (it refuses a login_session profile as a source_profile), so no advice to move it.
+	if kind == KindRole && f.roleARN != "" && f.sourceProfile == "" && f.credSource == "" && f.login == "" &&
+		(f.hasKeys() || f.hasSSO() || f.process != "") {
 		warns = append(warns, "role_arn without source_profile or credential_source: the Go SDK assumes the role with this profile's own credentials, but the AWS CLI rejects the profile; move those credentials to another profile and set source_profile")
 	}
 	return warns

@@ -114,7 +114,7 @@ func TestBuildCredentials(t *testing.T) {
 		{"cycle-b", false, []string{"loops back"}},
 		{"self", true, nil},
 		{"self-no-keys", false, []string{"loops back"}},
-		{"to-login", false, []string{`"login" has no credentials`}},
+		{"to-login", false, []string{`"login" signs in with login_session`}},
 		{"to-config-only", false, []string{`"config-only" has no credentials`}},
 		{"sso", true, nil},
 		{"sso-legacy", true, nil},
@@ -463,4 +463,23 @@ func TestBuildNilEntries(t *testing.T) {
 		t.Fatalf("nil entries: %+v", list)
 	}
 	EnrichSSO(list, cfg, t.TempDir(), nil, now)
+}
+
+// aws login sessions and roles: the advice must be what aws-sdk-go-v2 accepts.
+func TestLoginSessionRoleWarnings(t *testing.T) {
+	cfg := &awsconfig.Config{Profiles: []*awsconfig.Profile{
+		{Name: "me", Settings: map[string]string{"login_session": "arn:aws:iam::111122223333:user/me"}},
+		{Name: "via-source", Settings: map[string]string{"role_arn": "arn:aws:iam::111122223333:role/R", "source_profile": "me"}},
+		{Name: "together", Settings: map[string]string{"role_arn": "arn:aws:iam::111122223333:role/R", "login_session": "arn:aws:iam::111122223333:user/me"}},
+	}}
+	got := map[string]Profile{}
+	for _, p := range Build(cfg, time.Now()) {
+		got[p.Name] = p
+	}
+	if p := got["via-source"]; p.HasCredentials || !strings.Contains(strings.Join(p.Warnings, " "), "login_session, which aws-sdk-go-v2 does not accept") {
+		t.Errorf("role sourcing a login profile: %+v", p)
+	}
+	if p := got["together"]; !p.HasCredentials || strings.Contains(strings.Join(p.Warnings, " "), "move those credentials") {
+		t.Errorf("role_arn with login_session: %+v", p)
+	}
 }

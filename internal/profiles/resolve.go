@@ -163,6 +163,9 @@ func (c *checker) load(name string, p *awsconfig.Profile, f *fields, top bool) (
 				return i, fmt.Sprintf("source_profile chain %s → %s loops back to %q, which has no credentials of its own; end the chain at a profile with keys, SSO, credential_process or credential_source",
 					strings.Join(c.path, " → "), source, source)
 			}
+			if c.links[src].f.login != "" {
+				return i, fmt.Sprintf("source profile %q signs in with login_session, which aws-sdk-go-v2 does not accept as a role's source; put role_arn in that profile itself (role_arn with login_session works), or source the role from keys or SSO", source)
+			}
 			return i, fmt.Sprintf("source profile %q has no credentials (no keys, SSO, credential_process, credential_source or source_profile); point source_profile at a profile that has some", source)
 		}
 		l.src = src
