@@ -54,10 +54,6 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "aws-profile-bridge serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
 	st, err := loadSettings()
 	if err != nil {
 		fmt.Fprintln(stderr, "aws-profile-bridge serve:", err)
