@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -642,7 +643,7 @@ func build(cfgFile, credFile *parsedFile) *Config {
 				p.SubProperties[k] = v
 			}
 			// The SDK replaces the config section's errors with the credentials section's.
-			p.Warnings = slicesDeleteFunc(p.Warnings, isPartialWarning)
+			p.Warnings = slices.DeleteFunc(p.Warnings, isPartialWarning)
 		}
 		p.InCredentials, p.CredentialsLine, p.ExpiresComment = true, sec.line, sec.expires
 		p.Warnings = append(p.Warnings, sec.warnings...)
@@ -695,13 +696,3 @@ func partialWarning(file string, sec *section) string {
 }
 
 func isPartialWarning(s string) bool { return strings.HasSuffix(s, partialMarker) }
-
-func slicesDeleteFunc(s []string, del func(string) bool) []string {
-	out := s[:0]
-	for _, v := range s {
-		if !del(v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}

@@ -1,7 +1,6 @@
 package awsconfig
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
@@ -485,26 +484,4 @@ func (s *scanner) expiresComment(line string) {
 		s.out.expires = map[int]string{}
 	}
 	s.out.expires[s.csection] = strings.TrimSpace(t[len(kw):])
-}
-
-// applyEdits returns data[from:to] with the edits that fall inside it applied.
-func applyEdits(data []byte, from, to int, edits []edit) []byte {
-	i := sort.Search(len(edits), func(i int) bool { return edits[i].start >= from })
-	j := i
-	for j < len(edits) && edits[j].start < to {
-		j++
-	}
-	if i == j {
-		return data[from:to]
-	}
-	var b bytes.Buffer
-	b.Grow(to - from)
-	pos := from
-	for _, e := range edits[i:j] {
-		b.Write(data[pos:e.start])
-		b.WriteString(e.repl)
-		pos = e.end
-	}
-	b.Write(data[pos:to])
-	return b.Bytes()
 }
