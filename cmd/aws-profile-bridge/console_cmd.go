@@ -177,12 +177,8 @@ func parseDuration(s string) (time.Duration, error) {
 
 // parseWithPositional lets flags come before or after the one positional argument.
 func parseWithPositional(fs *flag.FlagSet, args []string, stdout io.Writer) (positional string, code int, done bool) {
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return "", 0, true
-		}
+	if showHelp(fs, args, stdout) {
+		return "", 0, true
 	}
 	rest := args
 	for {

@@ -51,14 +51,23 @@ func printFlags(fs *flag.FlagSet) {
 	})
 }
 
-// parseFlags parses args; done is true when the command should stop with code (help or error).
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+// showHelp prints the usage on stdout when args ask for help anywhere (so --help works after
+// other flags and arguments too) and reports whether it did.
+func showHelp(fs *flag.FlagSet, args []string, stdout io.Writer) bool {
 	for _, a := range args {
 		if a == "-h" || a == "-help" || a == "--help" {
 			fs.SetOutput(stdout)
 			fs.Usage()
-			return 0, true
+			return true
 		}
+	}
+	return false
+}
+
+// parseFlags parses args; done is true when the command should stop with code (help or error).
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+	if showHelp(fs, args, stdout) {
+		return 0, true
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2, true
