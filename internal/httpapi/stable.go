@@ -40,17 +40,24 @@ func statFiles(paths ...string) []fileState {
 
 func sameStates(a, b []fileState) bool {
 	for i := range a {
-		x, y := a[i].fi, b[i].fi
-		switch {
-		case a[i].err != b[i].err, (x == nil) != (y == nil):
-			return false
-		case x == nil:
-			continue
-		case x.Size() != y.Size() || !x.ModTime().Equal(y.ModTime()) || !os.SameFile(x, y):
+		if !sameState(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// sameState reports whether a and b are the same version of one file: both missing (or both
+// unreadable), or the same file with the same size and modification time.
+func sameState(a, b fileState) bool {
+	x, y := a.fi, b.fi
+	switch {
+	case a.err != b.err, (x == nil) != (y == nil):
+		return false
+	case x == nil:
+		return true
+	}
+	return x.Size() == y.Size() && x.ModTime().Equal(y.ModTime()) && os.SameFile(x, y)
 }
 
 // youngest is how long ago the most recently modified file changed (a large value when none exist).
@@ -97,11 +104,11 @@ func (s *Server) stableDo(ctx context.Context, svc *bridge.Service, req bridge.R
 			}
 		}
 		reply, code := svc.Do(ctx, req)
-		if retry {
-			<-s.builds
+		if !retry {
+			return reply, code
 		}
-		after := statFiles(paths...)
-		if !retry || sameStates(before, after) {
+		<-s.builds
+		if sameStates(before, statFiles(paths...)) {
 			return reply, code
 		}
 		if time.Now().After(deadline) {
@@ -127,7 +134,7 @@ func (s *Server) emptyConfirmed(paths []string, st []fileState) bool {
 			continue
 		}
 		seen, found := s.emptySeen[paths[i]]
-		if !found || !sameStates([]fileState{seen.st}, []fileState{f}) {
+		if !found || !sameState(seen.st, f) {
 			s.emptySeen[paths[i]] = emptySeen{st: f, since: now}
 			ok = false
 			continue
