@@ -580,7 +580,8 @@ func build(cfgFile, credFile *parsedFile) *Config {
 			}
 			continue
 		}
-		p := &Profile{Name: name, Settings: sec.settings, SubProperties: sec.sub, InConfig: true, ConfigLine: sec.line}
+		p := &Profile{Name: name, Settings: sec.settings, SubProperties: sec.sub, InConfig: true, ConfigLine: sec.line,
+			PartialKeys: sec.partial}
 		p.Warnings = append(p.Warnings, sec.warnings...)
 		if sec.partial {
 			p.Warnings = append(p.Warnings, partialWarning(cfgFile.name, sec))
@@ -645,7 +646,7 @@ func build(cfgFile, credFile *parsedFile) *Config {
 			// The SDK replaces the config section's errors with the credentials section's.
 			p.Warnings = slices.DeleteFunc(p.Warnings, isPartialWarning)
 		}
-		p.InCredentials, p.CredentialsLine, p.ExpiresComment = true, sec.line, sec.expires
+		p.InCredentials, p.CredentialsLine, p.ExpiresComment, p.PartialKeys = true, sec.line, sec.expires, sec.partial
 		p.Warnings = append(p.Warnings, sec.warnings...)
 		if sec.partial {
 			p.Warnings = append(p.Warnings, partialWarning(credFile.name, sec))

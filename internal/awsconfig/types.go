@@ -37,6 +37,11 @@ type Profile struct {
 	// ExpiresComment is the raw timestamp of a "# Expires YYYY-MM-DD HH:MM:SS" comment inside the
 	// profile's credentials-file section (the old host's convention), or "".
 	ExpiresComment string
+	// PartialKeys is true when the section the SDK takes the profile's keys from (the credentials
+	// file's when the profile is in both files) has aws_access_key_id without aws_secret_access_key
+	// or the reverse: aws-sdk-go-v2 then refuses the profile. Settings need not show it (a partial
+	// pair is not merged); Warnings says so too.
+	PartialKeys bool
 	// Warnings lists what the AWS CLI would reject or what looks wrong (duplicate key, name with a space ...).
 	Warnings []string
 }

@@ -109,7 +109,7 @@ func (c *checker) load(name string, p *awsconfig.Profile, f *fields, top bool) (
 	l.roleARN, l.source, l.credSource, l.process, l.webIDFile = f.roleARN, f.sourceProfile, f.credSource, f.process, f.webIDFile
 	l.keys, l.legacySSO, l.ssoSession, l.src = f.hasKeys(), f.hasLegacySSO(), strings.TrimSpace(f.ssoSession), -1
 
-	if f.partialKeys() || partialInFile(p) {
+	if f.partialKeys() || p != nil && p.PartialKeys {
 		have, lack := "aws_access_key_id", "aws_secret_access_key"
 		if f.hasSecretKey && !f.hasKeyIDKey {
 			have, lack = lack, have
@@ -175,22 +175,6 @@ func (c *checker) load(name string, p *awsconfig.Profile, f *fields, top bool) (
 		return i, fmt.Sprintf("sso_session %q names an [sso-session %s] section that is not in the config file; add it (aws configure sso-session) or fix the name", l.ssoSession, l.ssoSession)
 	}
 	return i, ""
-}
-
-// partialMarker ends awsconfig's warning for a file section with only one of the two keys
-// (which the merged settings may not show: the SDK does not merge a partial pair).
-const partialMarker = "aws-sdk-go-v2 refuses to load this profile"
-
-func partialInFile(p *awsconfig.Profile) bool {
-	if p == nil {
-		return false
-	}
-	for _, w := range p.Warnings {
-		if strings.HasSuffix(w, partialMarker) && strings.Contains(w, "without the other") {
-			return true
-		}
-	}
-	return false
 }
 
 // resolve mirrors resolveCredsFromProfile for a loaded chain, with instance metadata disabled.
