@@ -233,38 +233,31 @@ func (s *Server) serve(x *exchange) *route {
 		return rt
 	}
 	// 4. Token, throttled, then the origin binding.
-	var tokenID string
 	if rt.auth {
 		now := s.cfg.Now()
 		if wait := s.thr.retryAfter(now); wait > 0 {
-			secs := int(math.Ceil(wait.Seconds()))
-			x.w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+			secs := strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1))
+			x.w.Header().Set("Retry-After", secs)
 			logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", "throttled").Str("route", rt.name).Int("status", 429).Msg("authentication refused")
-			x.fail(http.StatusTooManyRequests, CodeRateLimited, "too many failed authentication attempts; retry in "+strconv.Itoa(max(secs, 1))+" s")
+			x.fail(http.StatusTooManyRequests, CodeRateLimited, "too many failed authentication attempts; retry in "+secs+" s")
 			return rt
 		}
 		presented, reason := presentedToken(r)
+		var tokenID string
 		var ok bool
 		if reason == "" {
-			var rec tokenRecord
-			rec, ok = s.verify(presented)
-			tokenID = rec.id
-			if !ok {
+			if tokenID, ok = s.verify(presented); !ok {
 				reason = "invalid"
 			}
 		}
 		if !ok {
-			s.thr.fail(now)
-			logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", reason).Str("route", rt.name).Int("status", 401).Msg("authentication failed")
-			x.send(http.StatusUnauthorized, []byte(unauthorizedBody))
+			s.unauthorized(x, rt, reason, now)
 			return rt
 		}
 		x.log = x.log.With().Str("token_id", tokenID).Logger()
 		allowed, err := s.cfg.Tokens.Use(tokenID, x.origin, now)
 		if errors.Is(err, token.ErrNotFound) { // revoked between Verify and Use
-			s.thr.fail(now)
-			logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", "revoked").Str("route", rt.name).Int("status", 401).Msg("authentication failed")
-			x.send(http.StatusUnauthorized, []byte(unauthorizedBody))
+			s.unauthorized(x, rt, "revoked", now)
 			return rt
 		}
 		if err != nil {
@@ -304,11 +297,11 @@ func (s *Server) serve(x *exchange) *route {
 		x.send(http.StatusOK, b)
 		return rt
 	case "regions":
-		s.regions(x, body)
+		s.regions(x, rt, body)
 		return rt
 	}
 	if rt.badName {
-		s.audit(x, rt, tokenID, http.StatusBadRequest, CodeInvalidProfileName)
+		s.audit(x, rt, http.StatusBadRequest, CodeInvalidProfileName)
 		x.fail(http.StatusBadRequest, CodeInvalidProfileName, "invalid profile name: it must match ^[A-Za-z0-9._-]{1,128}$")
 		return rt
 	}
@@ -317,7 +310,7 @@ func (s *Server) serve(x *exchange) *route {
 		var err error
 		if req, err = bridge.DecodeRequest(body); err != nil {
 			code := bridge.CodeOf(err)
-			s.audit(x, rt, tokenID, http.StatusBadRequest, code)
+			s.audit(x, rt, http.StatusBadRequest, code)
 			x.send(http.StatusBadRequest, bridge.ErrorReply(err))
 			return rt
 		}
@@ -329,7 +322,7 @@ func (s *Server) serve(x *exchange) *route {
 	case "profiles-enrich":
 		for _, n := range req.ProfileNames {
 			if !ValidProfileName(n) {
-				s.audit(x, rt, tokenID, http.StatusBadRequest, CodeInvalidProfileName)
+				s.audit(x, rt, http.StatusBadRequest, CodeInvalidProfileName)
 				x.fail(http.StatusBadRequest, CodeInvalidProfileName, "invalid profile name in profileNames: each must match ^[A-Za-z0-9._-]{1,128}$")
 				return rt
 			}
@@ -338,7 +331,7 @@ func (s *Server) serve(x *exchange) *route {
 	case "console-url":
 		req.Action, req.ProfileName, req.ProfileNames, req.Offset, req.Limit = bridge.ActionOpenProfile, rt.profile, nil, 0, 0
 		if req.SessionDuration < 0 || req.SessionDuration > 43200 {
-			s.audit(x, rt, tokenID, http.StatusOK, bridge.Code(console.CodeInvalidDuration))
+			s.audit(x, rt, http.StatusOK, bridge.Code(console.CodeInvalidDuration))
 			x.send(http.StatusOK, bridge.ErrorReply(bridge.Errorf(bridge.Code(console.CodeInvalidDuration), "sessionDuration must be a number of seconds between 900 and 43200")))
 			return rt
 		}
@@ -356,13 +349,14 @@ func (s *Server) serve(x *exchange) *route {
 	default:
 		reply, code = s.stableDo(ctx, &svc, req, rt.name != "console-url")
 	}
-	s.audit(x, rt, tokenID, http.StatusOK, code)
+	s.audit(x, rt, http.StatusOK, code)
 	x.send(http.StatusOK, reply)
 	return rt
 }
 
-// audit records one authenticated action. Never the token, the body or a URL.
-func (s *Server) audit(x *exchange, rt *route, tokenID string, status int, code bridge.Code) {
+// audit records one authenticated action (the token id is on x.log). Never the token, the body
+// or a URL.
+func (s *Server) audit(x *exchange, rt *route, status int, code bridge.Code) {
 	ev := logging.Audit(x.log).Str("event", "http.action").Str("route", rt.name).Int("status", status)
 	if rt.profile != "" {
 		ev = logging.Str(ev, "profile", rt.profile)
@@ -373,17 +367,22 @@ func (s *Server) audit(x *exchange, rt *route, tokenID string, status int, code 
 	ev.Msg("authenticated request")
 }
 
-type tokenRecord struct{ id string }
+// unauthorized counts a failed authentication for the throttle, audits it with its reason and
+// answers 401 with the same body whatever the reason.
+func (s *Server) unauthorized(x *exchange, rt *route, reason string, now time.Time) {
+	s.thr.fail(now)
+	logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", reason).Str("route", rt.name).Int("status", 401).Msg("authentication failed")
+	x.send(http.StatusUnauthorized, []byte(unauthorizedBody))
+}
 
-func (s *Server) verify(presented string) (tokenRecord, bool) {
+// verify returns the id of the presented token's record; ok is false for an unknown token or
+// a server without a token store.
+func (s *Server) verify(presented string) (id string, ok bool) {
 	if s.cfg.Tokens == nil {
-		return tokenRecord{}, false
+		return "", false
 	}
 	rec, ok := s.cfg.Tokens.Verify(presented)
-	if !ok {
-		return tokenRecord{}, false
-	}
-	return tokenRecord{id: rec.ID}, true
+	return rec.ID, ok
 }
 
 // presentedToken reads X-API-Token or Authorization: Bearer (never the query string or a
@@ -541,7 +540,7 @@ func isChromeOrigin(o string) bool {
 }
 
 // regions answers the built-in table: ?partition= or a JSON body {"partition":…}; default aws.
-func (s *Server) regions(x *exchange, body []byte) {
+func (s *Server) regions(x *exchange, rt *route, body []byte) {
 	part := x.r.URL.Query().Get("partition")
 	if len(body) > 0 {
 		var b struct {
@@ -567,7 +566,7 @@ func (s *Server) regions(x *exchange, body []byte) {
 		x.fail(http.StatusBadRequest, CodeInvalidPartition, "unknown partition; use aws, aws-us-gov, aws-cn or aws-eusc")
 		return
 	}
-	logging.Audit(x.log).Str("event", "http.action").Str("route", "regions").Int("status", 200).Msg("authenticated request")
+	s.audit(x, rt, http.StatusOK, "")
 	b, _ := json.Marshal(map[string]any{"partition": part, "regions": list})
 	x.send(http.StatusOK, b)
 }

@@ -212,8 +212,6 @@ func (w logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// errServerClosed is re-exported for callers that only import this package.
-var errServerClosed = http.ErrServerClosed
-
-// IsClosed reports whether err is the normal result of Serve after Shutdown.
-func IsClosed(err error) bool { return errors.Is(err, errServerClosed) }
+// IsClosed reports whether err is the normal result of Serve after Shutdown (for callers that
+// only import this package).
+func IsClosed(err error) bool { return errors.Is(err, http.ErrServerClosed) }
