@@ -525,20 +525,6 @@ func isUUID(s string) bool {
 	return true
 }
 
-// isChromeOrigin: chrome-extension:// and 32 letters a-p.
-func isChromeOrigin(o string) bool {
-	id, ok := strings.CutPrefix(o, "chrome-extension://")
-	if !ok || len(id) != 32 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < 'a' || id[i] > 'p' {
-			return false
-		}
-	}
-	return true
-}
-
 // regions answers the built-in table: ?partition= or a JSON body {"partition":…}; default aws.
 func (s *Server) regions(x *exchange, rt *route, body []byte) {
 	part := x.r.URL.Query().Get("partition")

@@ -24,6 +24,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
 
@@ -122,8 +123,9 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, started: cfg.Now(), chrome: map[string]bool{}, thr: newThrottle(cfg.FailLimit, cfg.FailWindow)}
 	for _, o := range cfg.ChromeOrigins {
+		// An Origin header has no trailing slash; the launch argument nativemsg checks has one.
 		o = strings.TrimSuffix(o, "/")
-		if isChromeOrigin(o) {
+		if _, ok := nativemsg.ChromeOriginID(o + "/"); ok {
 			s.chrome[o] = true
 		}
 	}
