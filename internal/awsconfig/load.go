@@ -662,7 +662,7 @@ func build(cfgFile, credFile *parsedFile) *Config {
 				"the AWS CLI and other SDKs do not", file, line, p.Name))
 		}
 	}
-	c.byName = byName
+	c.byName, c.indexed = byName, len(c.Profiles)
 	return c
 }
 

@@ -71,19 +71,25 @@ type Config struct {
 	// each naming the file and line.
 	Warnings []string
 
-	byName map[string]*Profile
+	byName  map[string]*Profile
+	indexed int // len(Profiles) when byName was built
 }
 
-// Profile returns the named profile or nil.
+// Profile returns the named profile or nil. Load builds the index; a Config made by hand (nil
+// entries are skipped, the last of two equal names wins) gets one on first use, and again
+// whenever Profiles changes length.
 func (c *Config) Profile(name string) *Profile {
 	if c == nil {
 		return nil
 	}
-	if c.byName == nil || len(c.byName) != len(c.Profiles) {
+	if c.byName == nil || c.indexed != len(c.Profiles) {
 		c.byName = make(map[string]*Profile, len(c.Profiles))
 		for _, p := range c.Profiles {
-			c.byName[p.Name] = p
+			if p != nil {
+				c.byName[p.Name] = p
+			}
 		}
+		c.indexed = len(c.Profiles)
 	}
 	return c.byName[name]
 }

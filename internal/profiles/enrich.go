@@ -74,7 +74,7 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 			if c == nil {
 				c = newChecker(cfg)
 			}
-			if ap := c.lookup(p.Name); ap != nil {
+			if ap := c.cfg.Profile(p.Name); ap != nil {
 				configOK = c.problem(ap, nil) == ""
 			}
 		}

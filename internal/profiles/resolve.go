@@ -14,8 +14,6 @@ import (
 // A checker is not safe for concurrent use: it reuses its buffers from one profile to the next.
 type checker struct {
 	cfg      *awsconfig.Config
-	hasNil   bool // cfg.Profiles has nil entries (Config.Profile would panic)
-	byName   map[string]*awsconfig.Profile
 	sessions map[string]*awsconfig.SSOSession
 	links    []link   // the chain being checked
 	path     []string // names on the chain, for loop messages
@@ -24,34 +22,7 @@ type checker struct {
 }
 
 func newChecker(cfg *awsconfig.Config) *checker {
-	c := &checker{cfg: cfg, sessions: cfg.SSOSessions, fbuf: make([]fields, 0, maxChain+2)}
-	for _, p := range cfg.Profiles {
-		if p == nil {
-			c.hasNil = true
-			break
-		}
-	}
-	return c
-}
-
-// lookup finds a profile by name. It uses the index awsconfig.Load builds (Config.Profile),
-// which costs nothing after Load; a hand-built Config with nil entries gets a private index.
-func (c *checker) lookup(name string) *awsconfig.Profile {
-	if !c.hasNil {
-		return c.cfg.Profile(name)
-	}
-	if c.byName == nil {
-		c.byName = make(map[string]*awsconfig.Profile, len(c.cfg.Profiles))
-		for _, p := range c.cfg.Profiles {
-			if p == nil {
-				continue
-			}
-			if _, dup := c.byName[p.Name]; !dup {
-				c.byName[p.Name] = p
-			}
-		}
-	}
-	return c.byName[name]
+	return &checker{cfg: cfg, sessions: cfg.SSOSessions, fbuf: make([]fields, 0, maxChain+2)}
 }
 
 // maxChain bounds a source_profile chain. The SDK's own clearing rule already ends every chain
@@ -90,7 +61,7 @@ func (c *checker) problem(p *awsconfig.Profile, f *fields) string {
 // name's link (-1 when the profile does not exist).
 func (c *checker) load(name string, p *awsconfig.Profile, f *fields, top bool) (int, string) {
 	if p == nil {
-		p = c.lookup(name)
+		p = c.cfg.Profile(name)
 	}
 	if f == nil {
 		if p == nil {
