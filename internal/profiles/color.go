@@ -215,14 +215,3 @@ func nextWord(s string, i int) (start, end, next int) {
 	}
 	return start, i, i
 }
-
-// eachWord calls f with each word of s (see nextWord) until f returns false.
-func eachWord(s string, f func(string) bool) {
-	for i := 0; i < len(s); {
-		start, end, next := nextWord(s, i)
-		i = next
-		if end > start && !f(s[start:end]) {
-			return
-		}
-	}
-}

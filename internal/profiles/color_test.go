@@ -145,3 +145,15 @@ func FuzzColorIcon(f *testing.F) {
 		}
 	})
 }
+
+// eachWord calls f with each word of s (see nextWord) until f returns false; matchRule walks
+// the words the same way.
+func eachWord(s string, f func(string) bool) {
+	for i := 0; i < len(s); {
+		start, end, next := nextWord(s, i)
+		i = next
+		if end > start && !f(s[start:end]) {
+			return
+		}
+	}
+}
