@@ -341,10 +341,7 @@ func shellWord(p string) string {
 		}
 		return p
 	}
-	if p != "" && !strings.ContainsAny(p, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+	return install.ShellQuote(p)
 }
 
 func reArgs(args []string) string {

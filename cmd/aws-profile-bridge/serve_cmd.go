@@ -98,7 +98,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 		if errors.Is(err, token.ErrInsecureStore) {
 			dir := st.ConfigDir
 			fmt.Fprintf(stderr, "aws-profile-bridge serve: refusing to start: %v\n  the token store must be yours, the directory 0700 and the file 0600; run:\n    chmod 700 %s && chmod 600 %s\n",
-				err, shellQuote(dir), shellQuote(filepath.Join(dir, token.FileName)))
+				err, install.ShellQuote(dir), install.ShellQuote(filepath.Join(dir, token.FileName)))
 			return 1
 		}
 		fmt.Fprintln(stderr, "aws-profile-bridge serve: cannot open the token store:", err)
@@ -153,13 +153,4 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	log.Info().Msg("stopped")
 	fmt.Fprintln(stderr, "aws-profile-bridge serve: stopped")
 	return code
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-~:\\", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -79,7 +79,7 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
 	if serr != nil {
-		add(Finding{Check: "state", Status: StatusWarn, Path: e.statePath(), Message: serr.Error(), Fix: "rm " + shellQuote(e.statePath()) + " && aws-profile-bridge install"})
+		add(Finding{Check: "state", Status: StatusWarn, Path: e.statePath(), Message: serr.Error(), Fix: "rm " + ShellQuote(e.statePath()) + " && aws-profile-bridge install"})
 	}
 	add(Finding{Check: "binary", Status: StatusInfo, Path: o.Binary, Message: fmt.Sprintf("this is aws-profile-bridge %s at %s", o.Version, o.Binary)})
 
@@ -156,7 +156,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 			if fi, err := os.Stat(q); err == nil && (writableByOthers(fi) || ownedByOther(fi)) {
 				out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: q,
 					Message: fmt.Sprintf("%s has mode %o (or another owner): whoever can change it can make %s start their program instead of the host", q, fi.Mode().Perm(), title),
-					Fix:     "chmod go-w " + shellQuote(q)})
+					Fix:     "chmod go-w " + ShellQuote(q)})
 			}
 		}
 	}
@@ -180,9 +180,9 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	switch {
 	case err != nil:
 		return fail(fmt.Sprintf("the %s manifest points at %s, which does not exist (moved or deleted?)", title, m.Path),
-			shellQuote(o.Binary)+" install --browser "+b+"   # registers this binary instead")
+			ShellQuote(o.Binary)+" install --browser "+b+"   # registers this binary instead")
 	case !fi.Mode().IsRegular() || (permChecks && !isExecutable(fi)):
-		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+shellQuote(m.Path))
+		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+ShellQuote(m.Path))
 	}
 	if IsFirefox(b) {
 		var missing []string
@@ -228,7 +228,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	if o.Binary != "" && !sameFile(m.Path, o.Binary) {
 		out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusWarn, Path: p,
 			Message: fmt.Sprintf("the manifest starts %s, not this binary (%s)", m.Path, o.Binary),
-			Fix:     "fine if intended; to switch, run: " + shellQuote(o.Binary) + " install --browser " + b})
+			Fix:     "fine if intended; to switch, run: " + ShellQuote(o.Binary) + " install --browser " + b})
 	}
 	out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusOK, Path: p, Message: fmt.Sprintf("%s manifest is valid and starts %s", title, m.Path)})
 	out = append(out, e.probe(b, p, m, o, fixInstall))
@@ -258,7 +258,7 @@ func (e *Env) probe(b, p string, m Manifest, o DoctorOptions, fix string) Findin
 	reply, err := probe(m.Path, args, []byte(`{"action":"version"}`))
 	if err != nil {
 		f.Status, f.Message = StatusFail, fmt.Sprintf("starting %s the way %s does failed: %v", m.Path, Titles[b], err)
-		f.Fix = "run it by hand to see why: " + shellQuote(m.Path) + " version; then " + fix
+		f.Fix = "run it by hand to see why: " + ShellQuote(m.Path) + " version; then " + fix
 		return f
 	}
 	var r struct {
@@ -277,7 +277,7 @@ func (e *Env) probe(b, p string, m Manifest, o DoctorOptions, fix string) Findin
 		f.Fix = fix
 	case o.Protocol != "" && r.Protocol != o.Protocol:
 		f.Status, f.Message = StatusFail, fmt.Sprintf("the host speaks protocol %q, this binary %q", r.Protocol, o.Protocol)
-		f.Fix = shellQuote(o.Binary) + " install --browser " + b
+		f.Fix = ShellQuote(o.Binary) + " install --browser " + b
 	default:
 		f.Status = StatusOK
 		f.Message = fmt.Sprintf("started like %s does, the host answered: version %s, commit %s, protocol %s", Titles[b], r.Version, r.Commit, r.Protocol)
@@ -293,7 +293,7 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 		return []Finding{{Check: check, Status: StatusInfo, Path: dir, Message: fmt.Sprintf("no %s directory yet (created on first use)", what)}}
 	}
 	if err != nil {
-		return []Finding{{Check: check, Status: StatusFail, Path: dir, Message: err.Error(), Fix: "ls -ld " + shellQuote(dir)}}
+		return []Finding{{Check: check, Status: StatusFail, Path: dir, Message: err.Error(), Fix: "ls -ld " + ShellQuote(dir)}}
 	}
 	if !permChecks {
 		return []Finding{{Check: check, Status: StatusOK, Path: dir, Message: fmt.Sprintf("%s directory present (private by the profile's ACL)", what)}}
@@ -302,7 +302,7 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 	if notPrivate(fi) || ownedByOther(fi) {
 		out = append(out, Finding{Check: check, Status: StatusFail, Path: dir,
 			Message: fmt.Sprintf("the %s directory has mode %o: other users can look inside", what, fi.Mode().Perm()),
-			Fix:     "chmod 700 " + shellQuote(dir)})
+			Fix:     "chmod 700 " + ShellQuote(dir)})
 	}
 	ents, _ := os.ReadDir(dir)
 	for _, ent := range ents {
@@ -317,7 +317,7 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 		if notPrivate(fi) || ownedByOther(fi) {
 			out = append(out, Finding{Check: check, Status: StatusFail, Path: p,
 				Message: fmt.Sprintf("%s has mode %o: other users can read it", p, fi.Mode().Perm()),
-				Fix:     "chmod 600 " + shellQuote(p)})
+				Fix:     "chmod 600 " + ShellQuote(p)})
 		}
 	}
 	if len(out) == 0 {
@@ -417,7 +417,7 @@ func sameFile(a, b string) bool {
 }
 
 // shellQuote quotes p for a POSIX shell when it needs it.
-func shellQuote(p string) string {
+func ShellQuote(p string) string {
 	if p != "" && !strings.ContainsAny(p, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
 		return p
 	}
