@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
@@ -81,7 +83,7 @@ func (s *Service) buildID() string {
 	id := s.Version + "+" + s.Commit
 	if exe, err := os.Executable(); err == nil {
 		if fi, err := os.Stat(exe); err == nil {
-			id += "+" + exe + "+" + fi.ModTime().UTC().Format(time.RFC3339Nano) + "+" + itoa(fi.Size())
+			id += "+" + exe + "+" + fi.ModTime().UTC().Format(time.RFC3339Nano) + "+" + strconv.FormatInt(fi.Size(), 10)
 		}
 	}
 	return id
@@ -112,13 +114,8 @@ func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, bool) {
 		return nil, false
 	}
 	var h cacheHeader
-	if err := json.Unmarshal(data[:nl], &h); err != nil || h.Build != build || len(h.Files) != len(stamps) {
+	if err := json.Unmarshal(data[:nl], &h); err != nil || h.Build != build || !slices.Equal(h.Files, stamps) {
 		return nil, false
-	}
-	for i := range stamps {
-		if h.Files[i] != stamps[i] {
-			return nil, false
-		}
 	}
 	if h.ValidUntil != 0 && !s.now().Before(time.Unix(0, h.ValidUntil)) {
 		return nil, false
@@ -178,9 +175,4 @@ func (s *Service) storeList(reply []byte, list []profiles.Profile, stamps []file
 	if err := os.Rename(tmp.Name(), filepath.Join(s.CacheDir, cacheFile)); err != nil {
 		os.Remove(tmp.Name())
 	}
-}
-
-func itoa(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }

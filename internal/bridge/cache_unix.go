@@ -7,8 +7,6 @@ import (
 	"syscall"
 )
 
-const isWindows = false
-
 // sysStamp adds the inode and the change time, which no tool can set back (rsync -t, touch -d
 // and editors that restore mtimes still move ctime).
 func sysStamp(fi os.FileInfo) (ino uint64, ctimeNs int64) {

@@ -2,8 +2,6 @@ package bridge
 
 import "os"
 
-const isWindows = true
-
 // sysStamp has no inode or change time on Windows: size and modification time carry the stamp
 // (with nanosecond-ish resolution on NTFS), and the racy window covers a change in the same tick.
 func sysStamp(fi os.FileInfo) (ino uint64, ctimeNs int64) { return 0, 0 }

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"slices"
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
@@ -35,24 +36,15 @@ func (s *Service) loadSettled() (*awsconfig.Config, error) {
 		}
 		if hasEmpty(before) {
 			sleep(emptyConfirm)
-			if !sameStamps(before, s.stamps()) && time.Now().Before(deadline) {
+			if !slices.Equal(before, s.stamps()) && time.Now().Before(deadline) {
 				continue
 			}
 		}
 		cfg, err := awsconfig.Load(s.Paths)
-		if sameStamps(before, s.stamps()) || !time.Now().Before(deadline) {
+		if slices.Equal(before, s.stamps()) || !time.Now().Before(deadline) {
 			return cfg, err
 		}
 	}
-}
-
-func sameStamps(a, b []fileStamp) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return len(a) == len(b)
 }
 
 func hasEmpty(st []fileStamp) bool {
