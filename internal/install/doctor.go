@@ -327,7 +327,7 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 }
 
 func (e *Env) checkService(st State, o DoctorOptions) []Finding {
-	path, _, _ := e.ServiceUnit(o.Binary)
+	path := e.serviceUnitPath()
 	if st.Service != nil {
 		path = st.Service.Path
 	}

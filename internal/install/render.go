@@ -103,17 +103,18 @@ func (e *Env) ServiceUnit(binary string) (path string, content []byte, err error
 	case "darwin":
 		d.Label = launchdLabel
 		content, err = execute("launchagent.plist.tmpl", d)
-		return launchAgentPath(e.Home), content, err
 	case "windows":
 		content, err = execute("task.xml.tmpl", d)
-		if err != nil {
-			return "", nil, err
+		if err == nil {
+			content = utf16LE(content)
 		}
-		return taskXMLPath(e.Home), utf16LE(content), nil
 	default:
 		content, err = execute("aws-profile-bridge.service.tmpl", d)
-		return systemdUnitPath(e.Home), content, err
 	}
+	if err != nil {
+		return "", nil, err
+	}
+	return e.serviceUnitPath(), content, nil
 }
 
 func execute(name string, data any) ([]byte, error) {

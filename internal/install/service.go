@@ -9,16 +9,15 @@ import (
 	"strings"
 )
 
-func systemdUnitPath(home string) string {
-	return filepath.Join(home, ".config", "systemd", "user", ServiceLabel+".service")
-}
-
-func launchAgentPath(home string) string {
-	return filepath.Join(home, "Library", "LaunchAgents", launchdLabel+".plist")
-}
-
-func taskXMLPath(home string) string {
-	return filepath.Join(home, "AppData", "Local", "aws-profile-bridge", ServiceLabel+"-task.xml")
+// serviceUnitPath is where ServiceUnit's file goes on e.GOOS (no template is rendered).
+func (e *Env) serviceUnitPath() string {
+	switch e.GOOS {
+	case "darwin":
+		return filepath.Join(e.Home, "Library", "LaunchAgents", launchdLabel+".plist")
+	case "windows":
+		return filepath.Join(e.Home, "AppData", "Local", "aws-profile-bridge", ServiceLabel+"-task.xml")
+	}
+	return filepath.Join(e.Home, ".config", "systemd", "user", ServiceLabel+".service")
 }
 
 func (e *Env) serviceKind() string {

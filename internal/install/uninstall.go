@@ -123,7 +123,7 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 
 	// The service belongs to the user scope and to no browser.
 	if !o.System && len(o.Browsers) == 0 {
-		path, _, _ := e.ServiceUnit(st.Binary)
+		path := e.serviceUnitPath()
 		if st.Service != nil {
 			path = st.Service.Path
 		}
