@@ -86,14 +86,26 @@ func (s *Service) Handle(ctx context.Context, raw []byte) []byte {
 	if err == nil {
 		reply, err = s.do(ctx, req)
 	}
-	ev := s.Log.Info()
-	if err != nil {
-		reply = ErrorReply(err)
-		ev = s.Log.Warn().Str("code", string(codeOf(err))).Err(logErr(err))
-	}
-	ev.Str("action", logAction(req.Action)).Int("request_bytes", len(raw)).Int("reply_bytes", len(reply)).
-		Dur("took", time.Since(start)).Msg("request")
+	reply, _ = s.finish(start, req.Action, len(raw), reply, err)
 	return reply
+}
+
+// finish makes the reply of a request that ran (the error object when err is set) and logs one
+// "request" line: the action, the sizes, the time taken, and on failure the code and the cause
+// (never the request itself). requestBytes < 0 leaves the request size out.
+func (s *Service) finish(start time.Time, action string, requestBytes int, reply []byte, err error) ([]byte, Code) {
+	ev := s.Log.Info()
+	var code Code
+	if err != nil {
+		reply, code = ErrorReply(err), codeOf(err)
+		ev = s.Log.Warn().Str("code", string(code)).Err(err)
+	}
+	ev = ev.Str("action", logAction(action))
+	if requestBytes >= 0 {
+		ev = ev.Int("request_bytes", requestBytes)
+	}
+	ev.Int("reply_bytes", len(reply)).Dur("took", time.Since(start)).Msg("request")
+	return reply, code
 }
 
 func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
@@ -269,9 +281,6 @@ func messageOf(err error) string {
 	}
 	return "internal error in aws-profile-bridge; the log file has the details"
 }
-
-// logErr keeps the cause in the log but never the request body.
-func logErr(err error) error { return err }
 
 // logAction names the action for the log: a known name or "unknown", never caller-controlled text.
 func logAction(a string) string {

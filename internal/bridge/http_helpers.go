@@ -12,15 +12,7 @@ import (
 func (s *Service) Do(ctx context.Context, req Request) (reply []byte, code Code) {
 	start := time.Now()
 	reply, err := s.do(ctx, req)
-	ev := s.Log.Info()
-	if err != nil {
-		reply = ErrorReply(err)
-		code = codeOf(err)
-		ev = s.Log.Warn().Str("code", string(code)).Err(logErr(err))
-	}
-	ev.Str("action", logAction(req.Action)).Int("reply_bytes", len(reply)).
-		Dur("took", time.Since(start)).Msg("request")
-	return reply, code
+	return s.finish(start, req.Action, -1, reply, err)
 }
 
 // CodeOf returns the stable code of err (internal_error for an error without one).
