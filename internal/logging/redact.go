@@ -63,7 +63,7 @@ var compiled = sync.OnceValue(func() (res [len(rules)]*regexp.Regexp) {
 
 // gate tells which rules can match s, from one pass over it, so that most
 // strings skip every regexp.
-func gate(s string) (on [7]bool, hit bool) {
+func gate(s string) (on [len(rules)]bool, hit bool) {
 	run, maxStd, maxURL := 0, 0, 0 // runs of [A-Za-z0-9+/] and [A-Za-z0-9+/_-]
 	std := 0
 	for i := 0; i < len(s); i++ {
@@ -97,7 +97,21 @@ func gate(s string) (on [7]bool, hit bool) {
 
 // Redact returns s with every secret the rules above recognise replaced by
 // Mask (URLMask for whole URLs). It returns s itself when nothing matches.
-func Redact(s string) string {
+func Redact(s string) string { return redact(s, false) }
+
+// redactJSONLine redacts one encoded JSON line. Matches that begin inside a
+// backslash escape keep the escape, so the line stays valid JSON.
+func redactJSONLine(p []byte) []byte {
+	s := string(p)
+	if out := redact(s, true); out != s {
+		return []byte(out)
+	}
+	return p
+}
+
+// redact applies the rules the gate lets through to s; jsonEscaped says s is
+// encoded JSON (see apply).
+func redact(s string, jsonEscaped bool) string {
 	on, hit := gate(s)
 	if !hit {
 		return s
@@ -105,31 +119,10 @@ func Redact(s string) string {
 	res := compiled()
 	for i, r := range rules {
 		if on[i] {
-			s = apply(res[i], r, s, false)
+			s = apply(res[i], r, s, jsonEscaped)
 		}
 	}
 	return s
-}
-
-// redactJSONLine redacts one encoded JSON line. Matches that begin inside a
-// backslash escape keep the escape, so the line stays valid JSON.
-func redactJSONLine(p []byte) []byte {
-	s := string(p)
-	on, hit := gate(s)
-	if !hit {
-		return p
-	}
-	out := s
-	res := compiled()
-	for i, r := range rules {
-		if on[i] {
-			out = apply(res[i], r, out, true)
-		}
-	}
-	if out == s {
-		return p
-	}
-	return []byte(out)
 }
 
 func apply(re *regexp.Regexp, r rule, s string, jsonEscaped bool) string {
