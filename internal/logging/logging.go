@@ -8,6 +8,7 @@ package logging
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -63,6 +64,22 @@ func open(dir, level string, maxSizeMB int) (zerolog.Logger, io.Closer, error) {
 		log.Warn().Str("level_setting", Redact(level)).Msg("unknown log level; using info")
 	}
 	return log, lj, nil
+}
+
+// ensureDir creates dir with mode 0700 when missing and checks it (checkDir:
+// tightened to 0700 on Unix, refused when someone else's).
+func ensureDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return checkDir(dir, fi)
 }
 
 // ParseLevel maps a level name to a zerolog level: trace, debug, info, warn

@@ -8,19 +8,9 @@ import (
 	"syscall"
 )
 
-// ensureDir creates dir with mode 0700, or tightens an existing one of ours
-// to 0700; an existing directory owned by someone else is refused.
-func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
-	}
+// checkDir tightens the log directory dir (fi) of ours to 0700; one owned by
+// someone else is refused.
+func checkDir(dir string, fi os.FileInfo) error {
 	// Someone else's directory is refused whatever its mode: its owner can put a symlink named
 	// like the log file (or its rotations) in it, and a process running as root would follow it.
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {

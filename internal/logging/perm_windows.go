@@ -2,27 +2,12 @@
 
 package logging
 
-import (
-	"fmt"
-	"os"
-)
+import "os"
 
-// ensureDir creates dir. On Windows, access is governed by ACLs inherited
+// checkDir does nothing on Windows: access is governed by ACLs inherited
 // from the user's profile directory (where the log directory lives), not by
 // Unix modes, so nothing is tightened here.
-func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
-	}
-	return nil
-}
+func checkDir(dir string, fi os.FileInfo) error { return nil }
 
 // ensureFile creates path if missing.
 func ensureFile(path string) error {
