@@ -214,7 +214,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 		for _, v := range RegistryViews(b) {
 			key := RegistryKey(b)
 			cur, err := e.Registry.Default(root, v, key)
-			name := fmt.Sprintf(`%s\%s (%s view)`, root, key, v)
+			name := keyName(root, v, key)
 			switch {
 			case err != nil:
 				out = append(out, Finding{Check: "registry", Browser: b, Status: StatusFail, Path: name, Message: "the registry key that tells " + title + " where the manifest is, is missing", Fix: fixInstall})

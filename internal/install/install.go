@@ -178,7 +178,7 @@ func (e *Env) installBrowser(st *State, b string, o Options, ids, origins []stri
 		root := e.root(o.System)
 		for _, v := range RegistryViews(b) {
 			key := RegistryKey(b)
-			name := fmt.Sprintf(`%s\%s (%s view)`, root, key, v)
+			name := keyName(root, v, key)
 			cur, err := e.Registry.Default(root, v, key)
 			act := "unchanged"
 			if err != nil || cur != path {

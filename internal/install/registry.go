@@ -2,6 +2,7 @@ package install
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 )
@@ -40,6 +41,11 @@ func (v View) String() string {
 		return "64-bit"
 	}
 	return "default"
+}
+
+// keyName is how reports and findings name a key: HKCU\Software\...\aws_profile_bridge (64-bit view).
+func keyName(root Root, view View, key string) string {
+	return fmt.Sprintf(`%s\%s (%s view)`, root, key, view)
 }
 
 // ErrNoKey is returned by Registry.Default for a missing key or value.

@@ -30,11 +30,14 @@ func (e *Env) serviceKind() string {
 	return "systemd"
 }
 
+// launchdDomain is the per-user launchd domain the LaunchAgent is loaded into (macOS).
+func (e *Env) launchdDomain() string { return "gui/" + strconv.Itoa(e.UID) }
+
 // ServiceName is how the service is known to the OS's service manager.
 func (e *Env) ServiceName() string {
 	switch e.GOOS {
 	case "darwin":
-		return "gui/" + strconv.Itoa(e.UID) + "/" + launchdLabel
+		return e.launchdDomain() + "/" + launchdLabel
 	case "windows":
 		return ServiceLabel + " (scheduled task)"
 	}
@@ -45,10 +48,9 @@ func (e *Env) ServiceName() string {
 func (e *Env) startCommands(path string) [][]string {
 	switch e.GOOS {
 	case "darwin":
-		dom := "gui/" + strconv.Itoa(e.UID)
 		return [][]string{
-			{"launchctl", "bootout", dom + "/" + launchdLabel}, // may fail when not loaded
-			{"launchctl", "bootstrap", dom, path},
+			{"launchctl", "bootout", e.ServiceName()}, // may fail when not loaded
+			{"launchctl", "bootstrap", e.launchdDomain(), path},
 		}
 	case "windows":
 		return [][]string{
@@ -67,7 +69,7 @@ func (e *Env) startCommands(path string) [][]string {
 func (e *Env) stopCommands() [][]string {
 	switch e.GOOS {
 	case "darwin":
-		return [][]string{{"launchctl", "bootout", "gui/" + strconv.Itoa(e.UID) + "/" + launchdLabel}}
+		return [][]string{{"launchctl", "bootout", e.ServiceName()}}
 	case "windows":
 		return [][]string{{"schtasks", "/End", "/TN", ServiceLabel}, {"schtasks", "/Delete", "/TN", ServiceLabel, "/F"}}
 	}
@@ -78,7 +80,7 @@ func (e *Env) stopCommands() [][]string {
 func (e *Env) StatusCommand() []string {
 	switch e.GOOS {
 	case "darwin":
-		return []string{"launchctl", "print", "gui/" + strconv.Itoa(e.UID) + "/" + launchdLabel}
+		return []string{"launchctl", "print", e.ServiceName()}
 	case "windows":
 		return []string{"schtasks", "/Query", "/TN", ServiceLabel}
 	}

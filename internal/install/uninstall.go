@@ -90,32 +90,24 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 	// Registry keys (Windows): recorded ones, and any key of ours pointing into our directories.
 	if e.GOOS == "windows" && e.Registry != nil && !o.ServiceOnly {
 		root := e.root(o.System)
-		type rk struct {
-			view View
-			key  string
-			b    string
-		}
-		var keys []rk
 		for _, b := range browsers {
+			key := RegistryKey(b)
 			for _, v := range RegistryViews(b) {
-				keys = append(keys, rk{v, RegistryKey(b), b})
+				cur, err := e.Registry.Default(root, v, key)
+				if err != nil {
+					continue
+				}
+				recorded := slices.ContainsFunc(st.Keys, func(r KeyRec) bool { return r.Root == root && r.View == v && r.Key == key && r.Value == cur })
+				if !recorded && !removed[cur] {
+					changes = append(changes, Change{Browser: b, What: "registry", Path: keyName(root, v, key), Action: "skipped", Note: "points at " + cur + ", not written by us; left alone"})
+					continue
+				}
+				if err := e.Registry.DeleteKey(root, v, key); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				changes = append(changes, Change{Browser: b, What: "registry", Path: keyName(root, v, key), Action: "removed"})
 			}
-		}
-		for _, k := range keys {
-			cur, err := e.Registry.Default(root, k.view, k.key)
-			if err != nil {
-				continue
-			}
-			recorded := slices.ContainsFunc(st.Keys, func(r KeyRec) bool { return r.Root == root && r.View == k.view && r.Key == k.key && r.Value == cur })
-			if !recorded && !removed[cur] {
-				changes = append(changes, Change{Browser: k.b, What: "registry", Path: fmt.Sprintf(`%s\%s (%s view)`, root, k.key, k.view), Action: "skipped", Note: "points at " + cur + ", not written by us; left alone"})
-				continue
-			}
-			if err := e.Registry.DeleteKey(root, k.view, k.key); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			changes = append(changes, Change{Browser: k.b, What: "registry", Path: fmt.Sprintf(`%s\%s (%s view)`, root, k.key, k.view), Action: "removed"})
 		}
 		st.Keys = slices.DeleteFunc(st.Keys, func(r KeyRec) bool { return r.Root == root && slices.Contains(browsers, r.Browser) })
 	}
