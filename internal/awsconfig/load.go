@@ -37,15 +37,17 @@ func PathsFromEnv(getenv func(string) string, home string) Paths {
 		return p
 	}
 	if v := getenv("AWS_CONFIG_FILE"); v != "" {
-		p.ConfigFile = expandHome(v, home)
+		p.ConfigFile = ExpandHome(v, home)
 	}
 	if v := getenv("AWS_SHARED_CREDENTIALS_FILE"); v != "" {
-		p.CredentialsFile = expandHome(v, home)
+		p.CredentialsFile = ExpandHome(v, home)
 	}
 	return p
 }
 
-func expandHome(path, home string) string {
+// ExpandHome replaces a leading "~/" (or "~\" on Windows) or a lone "~" of path with home; any
+// other path is returned as it is.
+func ExpandHome(path, home string) string {
 	if path == "~" {
 		return home
 	}

@@ -59,7 +59,7 @@ func FromEnv(getenv func(string) string, home string) (Settings, error) {
 		Port:     DefaultPort,
 	}
 	if v := getenv("AWS_PROFILE_BRIDGE_LOG_DIR"); v != "" {
-		s.LogDir = expandHome(v, home)
+		s.LogDir = awsconfig.ExpandHome(v, home)
 	}
 	if v := getenv("AWS_PROFILE_BRIDGE_LOG_LEVEL"); v != "" {
 		switch strings.ToLower(v) {
@@ -84,7 +84,7 @@ func FromEnv(getenv func(string) string, home string) (Settings, error) {
 	}
 	switch {
 	case getenv("AWS_PROFILE_BRIDGE_CONFIG_DIR") != "":
-		s.ConfigDir = expandHome(getenv("AWS_PROFILE_BRIDGE_CONFIG_DIR"), home)
+		s.ConfigDir = awsconfig.ExpandHome(getenv("AWS_PROFILE_BRIDGE_CONFIG_DIR"), home)
 	case getenv("XDG_CONFIG_HOME") != "" && filepath.IsAbs(getenv("XDG_CONFIG_HOME")):
 		s.ConfigDir = filepath.Join(getenv("XDG_CONFIG_HOME"), "aws-profile-bridge")
 	default:
@@ -99,7 +99,7 @@ func cacheDir(getenv func(string) string, home, goos string) string {
 	case strings.EqualFold(v, "off"):
 		return ""
 	case v != "":
-		return expandHome(v, home)
+		return awsconfig.ExpandHome(v, home)
 	}
 	switch goos {
 	case "darwin":
@@ -114,14 +114,4 @@ func cacheDir(getenv func(string) string, home, goos string) string {
 		return filepath.Join(d, "aws-profile-bridge")
 	}
 	return filepath.Join(home, ".cache", "aws-profile-bridge")
-}
-
-func expandHome(p, home string) string {
-	if p == "~" {
-		return home
-	}
-	if strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
-		return filepath.Join(home, p[2:])
-	}
-	return p
 }
