@@ -231,17 +231,10 @@ func cmdTokenList(args []string, stdout, stderr io.Writer) int {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLABEL\tCREATED\tLAST USED\tORIGIN")
 	for _, r := range recs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, orDash(r.Label), fmtTime(r.Created), fmtTime(r.LastUsed), orDash(r.Origin))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, dash(r.Label), fmtTime(r.Created), fmtTime(r.LastUsed), dash(r.Origin))
 	}
 	tw.Flush()
 	return 0
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func fmtTime(t time.Time) string {
