@@ -100,6 +100,3 @@ func ValidFormat(s string) bool {
 func hashToken(tok string) [sha256.Size]byte { return sha256.Sum256([]byte(tok)) }
 
 func hexHash(h [sha256.Size]byte) string { return hex.EncodeToString(h[:]) }
-
-// randRead is crypto/rand.Read (a variable for no reason other than one place to read from).
-var randRead = rand.Read

@@ -18,6 +18,7 @@
 package token
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -88,7 +89,6 @@ var (
 type Store struct {
 	dir  string
 	path string
-	now  func() time.Time
 
 	mu   sync.Mutex               // serialises reloads and writes within this process
 	snap atomic.Pointer[snapshot] // what Verify reads without a lock
@@ -128,7 +128,7 @@ func Open(dir string, create bool) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("token: no config directory")
 	}
-	s := &Store{dir: dir, path: filepath.Join(dir, FileName), now: time.Now}
+	s := &Store{dir: dir, path: filepath.Join(dir, FileName)}
 	if create {
 		if err := s.ensureDir(); err != nil {
 			return nil, err
@@ -262,18 +262,27 @@ func (snap *snapshot) parse(data []byte) error {
 
 // current returns the snapshot of the file as it is now, re-reading it only when it changed.
 func (s *Store) current() *snapshot {
-	if snap := s.snap.Load(); snap != nil && !snap.racy && snap.err == nil && s.stat() == snap.st {
+	if snap := s.fresh(); snap != nil {
 		return snap
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Another goroutine may have reloaded while this one waited.
-	if snap := s.snap.Load(); snap != nil && !snap.racy && snap.err == nil && s.stat() == snap.st {
+	if snap := s.fresh(); snap != nil {
 		return snap
 	}
 	snap := s.load()
 	s.snap.Store(snap)
 	return snap
+}
+
+// fresh returns the loaded snapshot when it can be used without reading the file again: it
+// loaded cleanly, was not racy, and the file's stamp has not changed since. Otherwise nil.
+func (s *Store) fresh() *snapshot {
+	if snap := s.snap.Load(); snap != nil && !snap.racy && snap.err == nil && s.stat() == snap.st {
+		return snap
+	}
+	return nil
 }
 
 func (s *Store) stat() stamp {
@@ -460,7 +469,7 @@ func validOrigin(o string) bool {
 func newID(recs []Record) (string, error) {
 	for {
 		var b [4]byte
-		if _, err := randRead(b[:]); err != nil {
+		if _, err := rand.Read(b[:]); err != nil {
 			return "", err
 		}
 		id := hex.EncodeToString(b[:])
@@ -485,7 +494,7 @@ func (s *Store) Create(label string) (plaintext string, rec Record, err error) {
 		if err != nil {
 			return nil, err
 		}
-		rec = Record{ID: id, Label: label, Hash: hexHash(h), Created: stampTime(s.now())}
+		rec = Record{ID: id, Label: label, Hash: hexHash(h), Created: stampTime(time.Now())}
 		return append(recs, rec), nil
 	})
 	if err != nil {
@@ -532,7 +541,7 @@ func (s *Store) Rotate(id string) (plaintext string, rec Record, err error) {
 			return nil, notFound(id)
 		}
 		r := &recs[i]
-		r.Hash, r.Origin, r.LastUsed, r.RotatedAt = hexHash(h), "", time.Time{}, stampTime(s.now())
+		r.Hash, r.Origin, r.LastUsed, r.RotatedAt = hexHash(h), "", time.Time{}, stampTime(time.Now())
 		rec = *r
 		return recs, nil
 	})
