@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -170,9 +169,7 @@ func cmdDoctor(args []string, stdout, stderr io.Writer) int {
 	}
 	broken := install.Broken(findings)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(struct {
+		_ = printJSON(stdout, struct {
 			OK       bool              `json:"ok"`
 			Findings []install.Finding `json:"findings"`
 		}{!broken, findings})

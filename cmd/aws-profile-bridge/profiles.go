@@ -47,9 +47,7 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 		if list == nil {
 			list = []profiles.Profile{}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(list); err != nil {
+		if err := printJSON(stdout, list); err != nil {
 			fmt.Fprintln(stderr, "aws-profile-bridge:", err)
 			return 1
 		}
@@ -122,6 +120,13 @@ func cell(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// printJSON writes v as indented JSON, as every --json listing prints it.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func userMessage(err error) string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -219,9 +218,7 @@ func cmdTokenList(args []string, stdout, stderr io.Writer) int {
 		for _, r := range recs {
 			out = append(out, listedToken{ID: r.ID, Label: r.Label, Created: r.Created, LastUsed: optTime(r.LastUsed), Origin: r.Origin, RotatedAt: optTime(r.RotatedAt)})
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(out)
+		_ = printJSON(stdout, out)
 		return 0
 	}
 	if len(recs) == 0 {
