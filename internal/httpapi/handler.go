@@ -113,7 +113,6 @@ func ValidProfileName(name string) bool {
 
 // exchange is one request in flight.
 type exchange struct {
-	s      *Server
 	w      http.ResponseWriter
 	r      *http.Request
 	id     string
@@ -161,7 +160,7 @@ func (x *exchange) refuse(status int, code bridge.Code, msg, reason string) {
 // ServeHTTP runs the guards in order, then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	x := &exchange{s: s, w: w, r: r, id: requestID()}
+	x := &exchange{w: w, r: r, id: requestID()}
 	x.log = s.cfg.Log.With().Str("request_id", x.id).Logger() // "mode":"http" comes from serve
 	h := w.Header()
 	h.Set("X-Request-ID", x.id)
