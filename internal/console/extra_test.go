@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
 // The profile's own credentials win over AWS_ACCESS_KEY_ID & co. in the environment.
@@ -266,8 +267,8 @@ func TestPartitionOfRegion(t *testing.T) {
 		if !validRegion(r) {
 			t.Errorf("validRegion(%q) = false", r)
 		}
-		if got := partitionOfRegion(r); got != want {
-			t.Errorf("partitionOfRegion(%q) = %q, want %q", r, got, want)
+		if got := profiles.PartitionOf(r); got != want {
+			t.Errorf("profiles.PartitionOf(%q) = %q, want %q", r, got, want)
 		}
 	}
 	for _, r := range []string{"", "us", "US-EAST-1", "us-east-1/", "../x", "us-east-1\n", "us_east_1", strings.Repeat("a-", 20) + "1"} {

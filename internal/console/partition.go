@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
 // Partition describes one AWS partition that has a public console.
@@ -35,34 +37,11 @@ var partitionsByID = map[string]*Partition{
 // isoPartitions have no public console.
 var isoPartitions = map[string]bool{"aws-iso": true, "aws-iso-b": true, "aws-iso-e": true, "aws-iso-f": true}
 
-// isoRegionPrefixes maps the region prefixes of the ISO partitions to their partition.
-var isoRegionPrefixes = []struct{ prefix, partition string }{
-	{"us-iso-", "aws-iso"}, {"us-isob-", "aws-iso-b"}, {"eu-isoe-", "aws-iso-e"}, {"us-isof-", "aws-iso-f"},
-}
-
 // regionRE is the strict shape of a region name: "us-east-1", "us-gov-west-1", "eusc-de-east-1".
 var regionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2,4}(-[a-z]{1,10}){1,3}-[0-9]{1,2}$`) }) // lazy: keeps process start fast
 
 // validRegion reports whether r looks like a region name.
 func validRegion(r string) bool { return len(r) <= 32 && regionRE().MatchString(r) }
-
-// partitionOfRegion returns the partition ID of a (valid) region.
-func partitionOfRegion(r string) string {
-	for _, iso := range isoRegionPrefixes {
-		if strings.HasPrefix(r, iso.prefix) {
-			return iso.partition
-		}
-	}
-	switch {
-	case strings.HasPrefix(r, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(r, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(r, "eusc-"):
-		return "aws-eusc"
-	}
-	return "aws"
-}
 
 // partitionOfARN returns the partition field of an ARN ("" when s is not an ARN).
 func partitionOfARN(s string) string {
@@ -121,5 +100,5 @@ func (p *Partition) allowedConsoleHost(host string) bool {
 	if !ok {
 		return false
 	}
-	return validRegion(prefix) && partitionOfRegion(prefix) == p.ID
+	return validRegion(prefix) && profiles.PartitionOf(prefix) == p.ID
 }

@@ -259,13 +259,13 @@ func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *Par
 	case partitionOfARN(arn) != "":
 		partID, from = partitionOfARN(arn), "role "+arn
 	case s.opt.Region != "":
-		partID, from = partitionOfRegion(s.opt.Region), "region "+s.opt.Region
+		partID, from = profiles.PartitionOf(s.opt.Region), "region "+s.opt.Region
 	case profRegion != "":
-		partID, from = partitionOfRegion(profRegion), "region "+profRegion
+		partID, from = profiles.PartitionOf(profRegion), "region "+profRegion
 	default:
 		partID, from = "aws", "profile "+top.name
 		if sr := ssoRegion(cfg, top.deepest()); validRegion(sr) {
-			partID, from = partitionOfRegion(sr), "SSO region "+sr
+			partID, from = profiles.PartitionOf(sr), "SSO region "+sr
 		}
 	}
 	if part, err = lookupPartition(partID, from); err != nil {
@@ -275,7 +275,7 @@ func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *Par
 		if r.region == "" {
 			continue
 		}
-		if rp := partitionOfRegion(r.region); rp != part.ID {
+		if rp := profiles.PartitionOf(r.region); rp != part.ID {
 			if _, err := lookupPartition(rp, "region "+r.region); err != nil {
 				return nil, "", "", err
 			}
