@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -621,10 +622,7 @@ func build(cfgFile, credFile *parsedFile) *Config {
 				// [services x]): the SDK merges the two, and that merged section is both what
 				// LoadSharedConfigProfile("sso-session x") returns and the SSO session.
 				mergeCreds(cfgSec.settings, sec.settings)
-				settings = make(map[string]string, len(cfgSec.settings))
-				for k, v := range cfgSec.settings {
-					settings[k] = v
-				}
+				settings = maps.Clone(cfgSec.settings)
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s:%d: [%s] merged into the config file's section of the same name (line %d)",
 					credFile.name, sec.line, sec.full, cfgSec.line))
 			}
