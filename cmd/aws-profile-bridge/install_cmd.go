@@ -33,7 +33,7 @@ func (l *listFlag) Set(v string) error {
 }
 
 const installHelp = `aws-profile-bridge install [--browser LIST] [--system] [--extension-id ID ...]
-       [--chrome-origin chrome-extension://<id>/ ...] [--http-service] [--binary PATH]
+       [--chrome-origin chrome-extension://<id>/ ...] [--http-service [--no-start]] [--binary PATH]
 
 Register this binary as the native-messaging host aws_profile_bridge for every browser found
 (Firefox always; Chrome, Chromium, Edge, Brave and Vivaldi when their profile directory or program
