@@ -146,12 +146,20 @@ func (h *e2eHome) startEnv(t *testing.T, env []string, args ...string) *session 
 	cmd.Env = env
 	cmd.Dir = filepath.Dir(h.bin) // the browser starts the host in its own folder
 	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
+	// An os.Pipe, not StdoutPipe: Wait (run at once, below) closes a StdoutPipe as soon as the
+	// process exits, which races with reading the last frame of a host that answers and exits.
+	stdout, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = w
 	s := &session{t: t, cmd: cmd, stdin: stdin, stdout: stdout, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = s.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	w.Close() // the child holds its own copy
+	t.Cleanup(func() { stdout.Close() })
 	go func() { s.done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	return s
