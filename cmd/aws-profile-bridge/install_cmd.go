@@ -57,11 +57,11 @@ Running it again changes nothing and says so. Check the result with: aws-profile
 func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("install", installHelp, stderr)
 	var browsers, ids, origins listFlag
-	fs.Var(&browsers, "browser", "browsers to register, comma-separated: firefox, chrome, chromium, edge, brave, vivaldi, or all (default: those found, and Firefox)")
+	fs.Var(&browsers, "browser", "browsers to register, a comma-separated `list` of firefox, chrome, chromium, edge, brave, vivaldi, or all (default: those found, and Firefox)")
 	system := fs.Bool("system", false, "register for every user of this machine (needs sudo / an administrator)")
-	fs.Var(&ids, "extension-id", "an extra Firefox add-on id to allow (repeatable)")
-	fs.Var(&origins, "chrome-origin", "a Chromium extension origin chrome-extension://<32 letters a-p>/ to allow (repeatable)")
-	httpService := fs.Bool("http-service", false, "also install and start the HTTP fallback on 127.0.0.1 as a user service (systemd user unit, LaunchAgent or scheduled task) running `<binary> serve`")
+	fs.Var(&ids, "extension-id", "an extra Firefox add-on `id` to allow (repeatable)")
+	fs.Var(&origins, "chrome-origin", "a Chromium extension `origin` chrome-extension://<32 letters a-p>/ to allow (repeatable)")
+	httpService := fs.Bool("http-service", false, "also install and start the HTTP fallback on 127.0.0.1 as a user service (systemd user unit, LaunchAgent or scheduled task) running \"<binary> serve\"")
 	noStart := fs.Bool("no-start", false, "with --http-service: write the service unit but do not start it (no service manager session here, e.g. over SSH or in a container)")
 	binary := fs.String("binary", "", "absolute path of the binary to register (default: this one)")
 	if code, done := parseFlags(fs, args, stdout); done {
@@ -112,7 +112,7 @@ removes it too.`
 func cmdUninstall(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("uninstall", uninstallHelp, stderr)
 	var browsers listFlag
-	fs.Var(&browsers, "browser", "only these browsers, comma-separated (default: all); the service is removed only without --browser")
+	fs.Var(&browsers, "browser", "only these browsers, a comma-separated `list` (default: all); the service is removed only without --browser")
 	system := fs.Bool("system", false, "remove the system-wide registration (needs sudo / an administrator)")
 	serviceOnly := fs.Bool("http-service", false, "remove only the HTTP service, keep the browser registrations")
 	if code, done := parseFlags(fs, args, stdout); done {

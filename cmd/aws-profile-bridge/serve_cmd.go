@@ -50,7 +50,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	port := fs.Int("port", 0, "TCP port (default $AWS_PROFILE_BRIDGE_PORT or 10999)")
 	addr := fs.String("addr", "127.0.0.1", "listen address: 127.0.0.1 or [::1] only")
 	var chrome multiFlag
-	fs.Var(&chrome, "chrome-origin", "also allow this Chromium extension origin (repeatable; install's --chrome-origin list is read too)")
+	fs.Var(&chrome, "chrome-origin", "also allow this Chromium extension `origin` (repeatable; install's --chrome-origin list is read too)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}

@@ -148,7 +148,7 @@ func (e *tokenEnv) fail(err error) int {
 
 func cmdTokenCreate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("token create", "aws-profile-bridge token create [--label L]\n\nMake an API token for the HTTP fallback and print it once, alone on stdout. Paste it into the\nextension's settings: it is never shown again (only its SHA-256 is kept).", stderr)
-	label := fs.String("label", "", "a name for the token, shown by `token list` (at most 64 characters, no control characters)")
+	label := fs.String("label", "", "a name for the token, shown by \"token list\" (at most 64 characters, no control characters)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}

@@ -36,7 +36,9 @@ func newFlagSet(name, text string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// printFlags lists flags GNU-style (--name), as the help texts and README write them.
+// printFlags lists flags GNU-style (--name), as the help texts and README write them. As in
+// package flag, a back-quoted word in a flag's usage names its value (--browser LIST): quote
+// anything else with double quotes.
 func printFlags(fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		typ, usage := flag.UnquoteUsage(f)
