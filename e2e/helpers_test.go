@@ -215,58 +215,53 @@ func packExtension(t *testing.T, repo, profile, reportURL string, httpCfg map[st
 	return xpi
 }
 
-// hostPIDs lists the running native hosts: processes of the installed binary started the way a
-// browser starts them (argv[1] is the manifest), so not `serve`.
-func hostPIDs(bin string) []int {
+// procPIDs lists the processes in /proc for which keep, given the process's /proc directory,
+// says yes.
+func procPIDs(keep func(dir string) bool) []int {
 	ents, _ := os.ReadDir("/proc")
 	var pids []int
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if err != nil {
-			continue
-		}
-		if strings.TrimSuffix(exe, " (deleted)") != bin {
-			continue
-		}
-		argv, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if args := strings.Split(string(argv), "\x00"); len(args) > 1 && strings.HasSuffix(args[1], "aws_profile_bridge.json") {
+		if err == nil && keep(filepath.Join("/proc", e.Name())) {
 			pids = append(pids, pid)
 		}
 	}
 	return pids
 }
 
+// hostPIDs lists the running native hosts: processes of the installed binary started the way a
+// browser starts them (argv[1] is the manifest), so not `serve`.
+func hostPIDs(bin string) []int {
+	return procPIDs(func(dir string) bool {
+		exe, err := os.Readlink(filepath.Join(dir, "exe"))
+		if err != nil || strings.TrimSuffix(exe, " (deleted)") != bin {
+			return false
+		}
+		argv, _ := os.ReadFile(filepath.Join(dir, "cmdline"))
+		args := strings.Split(string(argv), "\x00")
+		return len(args) > 1 && strings.HasSuffix(args[1], "aws_profile_bridge.json")
+	})
+}
+
 // groupPIDs lists the live processes of process group pgid (zombies count as gone).
 func groupPIDs(pgid int) []int {
-	ents, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
+	return procPIDs(func(dir string) bool {
+		stat, err := os.ReadFile(filepath.Join(dir, "stat"))
 		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
+			return false
 		}
 		// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
 		i := bytes.LastIndexByte(stat, ')')
 		if i < 0 {
-			continue
+			return false
 		}
 		f := strings.Fields(string(stat[i+1:]))
 		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
-			continue
+			return false
 		}
-		if g, _ := strconv.Atoi(f[2]); g == pgid {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+		g, _ := strconv.Atoi(f[2])
+		return g == pgid
+	})
 }
 
 // addonState summarises <profile>/extensions.json for the test add-on.
