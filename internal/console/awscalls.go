@@ -18,6 +18,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 )
 
 // allowAllPolicy is the inline session policy for GetFederationToken: the effective rights are
@@ -374,16 +376,14 @@ func fileExpiry(l *link) time.Time {
 	return time.Time{}
 }
 
+// parseTime reads an expiry the way the profile list does (awsconfig.ParseTime), so the list and
+// the sign-in never disagree about when keys expire.
 func parseTime(v string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, false
 	}
-	for _, f := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05", "2006-01-02T15:04:05UTC"} {
-		if t, err := time.Parse(f, v); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
+	t, err := awsconfig.ParseTime(v)
+	return t, err == nil
 }
 
 // shellQuote quotes a profile name for a command line the user can paste.
