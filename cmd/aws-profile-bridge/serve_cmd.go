@@ -19,6 +19,7 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/httpapi"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
 
@@ -69,7 +70,9 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 		return 2
 	}
 	for _, o := range chrome {
-		if !strings.HasPrefix(o, "chrome-extension://") || strings.ContainsAny(o, "*") {
+		// The same rule the server applies (a trailing slash optional): an origin it would drop is
+		// refused here, with what to send instead.
+		if _, ok := nativemsg.ChromeOriginID(strings.TrimSuffix(o, "/") + "/"); !ok {
 			fmt.Fprintf(stderr, "aws-profile-bridge serve: --chrome-origin %q: want chrome-extension://<32 letters a-p>/\n", o)
 			return 2
 		}

@@ -278,3 +278,22 @@ func TestServeRefusesInsecureStore(t *testing.T) {
 		}
 	}
 }
+
+// serve refuses, at start, a --chrome-origin the server's own rule would silently drop.
+func TestServeChromeOriginFlag(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	// A port that is taken: were an origin accepted, serve would fail to listen (exit 1) rather
+	// than run on.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	for _, o := range []string{"chrome-extension://foo/", "chrome-extension://*/", "https://example.com/", "chrome-extension://abcdefghijklmnopabcdefghijklmnoz/"} {
+		code, out, errOut := runCLI("serve", "--port", port, "--chrome-origin", o)
+		if code != 2 || out != "" || !strings.Contains(errOut, "--chrome-origin") {
+			t.Errorf("%q: exit %d, stderr %q", o, code, errOut)
+		}
+	}
+}
