@@ -82,7 +82,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
-	_, cfg, err := svc.Profiles(false, nil)
+	cfg, err := svc.Config()
 	if err != nil {
 		fmt.Fprintln(stderr, "aws-profile-bridge:", userMessage(err))
 		return 1

@@ -162,6 +162,9 @@ func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 	return nil, errorf(CodeUnknownAction, "unknown action %q; this host (protocol %s) knows getProfiles, enrichSSOProfiles, openProfile, version", safeAction(req.Action), ProtocolVersion)
 }
 
+// Config reads both files (once they are not being written), with the same errors as the actions.
+func (s *Service) Config() (*awsconfig.Config, error) { return s.load() }
+
 // Profiles reads both files and builds the profile list; with enrich it also reads the SSO token
 // cache for SSO profiles (all, or those named).
 func (s *Service) Profiles(enrich bool, names []string) ([]profiles.Profile, *awsconfig.Config, error) {
