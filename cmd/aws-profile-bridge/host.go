@@ -35,6 +35,7 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 		defer closer.Close()
 	}
 	log = log.With().Str("mode", "native").Str("browser", caller.Browser).Int("pid", os.Getpid()).Logger()
+	detachChildIO(log)
 
 	if serr != nil {
 		log.Error().Err(serr).Msg("bad setting")

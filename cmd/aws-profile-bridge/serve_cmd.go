@@ -90,6 +90,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	}
 	defer closer.Close()
 	log = log.With().Str("mode", "http").Int("pid", os.Getpid()).Logger()
+	detachChildIO(log)
 	if os.Geteuid() == 0 {
 		fmt.Fprintln(stderr, "aws-profile-bridge serve: warning: running as root; run it as the browser's user")
 		log.Warn().Msg("running as root: the server should run as the browser's user")
