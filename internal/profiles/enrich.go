@@ -17,8 +17,9 @@ import (
 //   - SSOTokenState: "valid" (the token expires after now), "expired", or "missing" (no cache
 //     entry, or one that cannot be read);
 //   - Expiration and Expired: the token's expiresAt (null and false when missing);
-//   - HasCredentials: true when a token exists, valid or expired (an expired one shows as
-//     Expired), and the profile's SSO configuration is complete; false when the token is missing;
+//   - HasCredentials: true when a valid token exists and the profile's SSO configuration is
+//     complete; false when the token is missing or expired (the extension keys on it, as on the
+//     original host's answer, to show that a login is needed);
 //   - Warnings: for a missing or expired token, the exact command to run:
 //     "aws sso login --sso-session NAME", or "aws sso login --profile NAME" for legacy profiles.
 //
@@ -84,7 +85,7 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 			exp := r.tok.ExpiresAt.UTC().Format(time.RFC3339)
 			p.Expiration = &exp
 			p.Expired = !r.tok.ExpiresAt.After(now)
-			p.HasCredentials = configOK
+			p.HasCredentials = configOK && !p.Expired
 			if p.Expired {
 				p.SSOTokenState = TokenExpired
 				p.Warnings = addWarning(p.Warnings, fmt.Sprintf(tokenWarningPrefix+"expired at %s; run `%s`", exp, login))

@@ -69,11 +69,11 @@ func TestEnrichSSO(t *testing.T) {
 	}{
 		{"corp-dev", TokenValid, "2025-06-01T20:00:00Z", false, true, ""},
 		{"corp-prod", TokenValid, "2025-06-01T20:00:00Z", false, true, ""},
-		{"stale-one", TokenExpired, "2025-06-01T11:59:59Z", true, true, "run `aws sso login --sso-session stale`"},
+		{"stale-one", TokenExpired, "2025-06-01T11:59:59Z", true, false, "run `aws sso login --sso-session stale`"},
 		{"gone-one", TokenMissing, "", false, false, "run `aws sso login --sso-session gone`"},
 		{"scan-one", TokenValid, "2025-06-02T00:00:00Z", false, true, ""},
 		{"legacy", TokenValid, "2025-06-01T13:00:00Z", false, true, ""},
-		{"legacy-old-cli", TokenExpired, "2021-12-11T07:18:18Z", true, true, "run `aws sso login --profile legacy-old-cli`"},
+		{"legacy-old-cli", TokenExpired, "2021-12-11T07:18:18Z", true, false, "run `aws sso login --profile legacy-old-cli`"},
 		{"corp-no-role", TokenValid, "2025-06-01T20:00:00Z", false, false, ""}, // token, but config incomplete
 		{"ghost-session", TokenMissing, "", false, false, ""},                  // fix the config first: no login command
 	}
