@@ -148,7 +148,7 @@ func TestCompatExtensionFlow(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		e.do(req{method: "POST", path: "/profiles", hdr: ext("awspc_wrong")})
 	}
-	r = e.do(req{method: "POST", path: "/profiles", hdr: ext(goodToken)})
+	r = e.do(req{method: "POST", path: "/profiles", hdr: ext("awspc_wrong")})
 	if r.status != http.StatusTooManyRequests || r.hdr.Get("Retry-After") == "" || r.hdr.Get("Access-Control-Allow-Origin") != mozOrigin {
 		t.Errorf("429: %d %v", r.status, r.hdr)
 	}

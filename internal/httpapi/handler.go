@@ -135,7 +135,11 @@ func (x *exchange) send(status int, body []byte) {
 }
 
 // fail answers an HTTP-level error: the protocol's error object plus "detail" for the old client.
+// Every refusal (4xx) hangs up.
 func (x *exchange) fail(status int, code bridge.Code, msg string) {
+	if status >= 400 && status < 500 {
+		x.hangUp()
+	}
 	b, _ := json.Marshal(struct {
 		Action  string      `json:"action"`
 		Code    bridge.Code `json:"code"`
@@ -145,10 +149,15 @@ func (x *exchange) fail(status int, code bridge.Code, msg string) {
 	x.send(status, b)
 }
 
-// hangUp closes the connection after the response. Requests refused for their Host or Origin
-// come from web pages, which can send them from many connection pools at once: kept alive, they
-// would hold the MaxConns slots until IdleTimeout and keep the extension out.
-func (x *exchange) hangUp() { x.w.Header().Set("Connection", "close") }
+// hangUp closes the connection after the response, without reading what is left of the body.
+// Refused requests may come from web pages, which can send them from many connection pools at
+// once, or from a local process with a slow body: kept alive, or drained (Go's server reads up to
+// 256 KiB of an unread body, until ReadTimeout, before it answers), they would hold the MaxConns
+// slots and keep the extension out. A read deadline in the past ends that drain at once.
+func (x *exchange) hangUp() {
+	x.w.Header().Set("Connection", "close")
+	_ = http.NewResponseController(x.w).SetReadDeadline(time.Now())
+}
 
 // refuse is fail plus an audit line.
 func (x *exchange) refuse(status int, code bridge.Code, msg, reason string) {
@@ -234,13 +243,6 @@ func (s *Server) serve(x *exchange) *route {
 	// 4. Token, throttled, then the origin binding.
 	if rt.auth {
 		now := s.cfg.Now()
-		if wait := s.thr.retryAfter(now); wait > 0 {
-			secs := strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1))
-			x.w.Header().Set("Retry-After", secs)
-			logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", "throttled").Str("route", rt.name).Int("status", 429).Msg("authentication refused")
-			x.fail(http.StatusTooManyRequests, CodeRateLimited, "too many failed authentication attempts; retry in "+secs+" s")
-			return rt
-		}
 		presented, reason := presentedToken(r)
 		var tokenID string
 		var ok bool
@@ -250,6 +252,15 @@ func (s *Server) serve(x *exchange) *route {
 			}
 		}
 		if !ok {
+			// Only failures are throttled: a valid token (about 190 bits, never guessed) is served
+			// even while they are, so no local process can lock the extension out.
+			if wait := s.thr.retryAfter(now); wait > 0 {
+				secs := strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1))
+				x.w.Header().Set("Retry-After", secs)
+				logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", "throttled").Str("route", rt.name).Int("status", 429).Msg("authentication refused")
+				x.fail(http.StatusTooManyRequests, CodeRateLimited, "too many failed authentication attempts; retry in "+secs+" s")
+				return rt
+			}
 			s.unauthorized(x, rt, reason, now)
 			return rt
 		}
@@ -371,6 +382,7 @@ func (s *Server) audit(x *exchange, rt *route, status int, code bridge.Code) {
 func (s *Server) unauthorized(x *exchange, rt *route, reason string, now time.Time) {
 	s.thr.fail(now)
 	logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", reason).Str("route", rt.name).Int("status", 401).Msg("authentication failed")
+	x.hangUp()
 	x.send(http.StatusUnauthorized, []byte(unauthorizedBody))
 }
 

@@ -137,12 +137,19 @@ func New(cfg Config) *Server {
 		ReadTimeout:                  cfg.ReadTimeout,
 		WriteTimeout:                 cfg.WriteTimeout,
 		IdleTimeout:                  cfg.IdleTimeout,
-		MaxHeaderBytes:               cfg.MaxHeaderBytes,
+		MaxHeaderBytes:               goMaxHeaderBytes(cfg.MaxHeaderBytes),
 		DisableGeneralOptionsHandler: true, // "OPTIONS *" goes through the guards too
 		ErrorLog:                     log.New(logWriter{cfg.Log}, "", 0),
 	}
 	return s
 }
+
+// headerSlack is what Go's server reads beyond http.Server.MaxHeaderBytes before it answers 431.
+const headerSlack = 4096
+
+// goMaxHeaderBytes is the http.Server.MaxHeaderBytes that makes limit (request line and headers)
+// the limit a client really meets.
+func goMaxHeaderBytes(limit int) int { return max(limit-headerSlack, 1) }
 
 func (s *Server) setPort(port int) {
 	s.cfg.Port = port
