@@ -285,7 +285,10 @@ func (s *Server) serve(x *exchange) *route {
 				x.fail(http.StatusInternalServerError, bridge.CodeInternal, "cannot record the token's use; the log has details")
 				return rt
 			}
-			x.refuse(http.StatusForbidden, CodeOriginMismatch, "this token belongs to another extension; create one for this extension with `aws-profile-bridge token create`", "origin_mismatch")
+			// Most often the extension was reinstalled and has a new origin: say how to move on.
+			fix := "run `aws-profile-bridge token rotate " + tokenID + "` and give the extension the new token (or `aws-profile-bridge token create` for a token of its own)"
+			x.log.Warn().Msg("token " + tokenID + " is bound to another extension origin; a reinstalled extension has a new one: " + fix)
+			x.refuse(http.StatusForbidden, CodeOriginMismatch, "this token is bound to another extension (a reinstalled extension has a new origin); "+fix, "origin_mismatch")
 			return rt
 		}
 	}

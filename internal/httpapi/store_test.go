@@ -3,6 +3,7 @@ package httpapi
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
@@ -106,6 +107,9 @@ func TestRealStoreOriginBinding(t *testing.T) {
 	h["Origin"] = mozOrigin2
 	if r := e.do(req{method: "POST", path: "/profiles", hdr: h}); r.status != 403 || r.json(t)["code"] != "origin_mismatch" {
 		t.Errorf("other extension: %d %s", r.status, r.body)
+	} else if fix := "aws-profile-bridge token rotate " + rec.ID; !strings.Contains(r.json(t)["message"].(string), fix) || !strings.Contains(e.log.String(), fix) {
+		// A reinstalled extension has a new origin: the reply and the log say what to run.
+		t.Errorf("origin_mismatch does not name %q: reply %s", fix, r.body)
 	}
 	// Non-browser clients (no Origin) may still use it.
 	if s := e.do(req{path: "/profiles", hdr: tok(tk)}).status; s != 200 {
