@@ -23,7 +23,9 @@ INSTALL FLAGS are passed on to the binary's install, for example:
   (see: aws-profile-bridge install --help)
 
   --system      install the binary in /usr/local/bin and register for every user (uses sudo)
-  --uninstall   run `aws-profile-bridge uninstall` and remove the binary (never touches ~/.aws)
+  --uninstall   run `aws-profile-bridge uninstall` and remove the binary (your profiles and
+                credentials in ~/.aws are never touched; add --purge to remove the API tokens
+                and the host's log too)
   -h, --help    this text
 Environment: VERSION (default 0.1.0-dev), GO (default go), AWS_PROFILE_BRIDGE_BIN_DIR.
 EOF
@@ -75,7 +77,7 @@ scope=()
 
 if [ "$uninstall" = 1 ]; then
   if [ -x "$bin" ]; then
-    as_root "$bin" uninstall ${scope[@]+"${scope[@]}"}
+    as_root "$bin" uninstall ${scope[@]+"${scope[@]}"} ${pass[@]+"${pass[@]}"}
     as_root rm -f "$bin"
     say "Removed $bin."
     if [ "$system" = 0 ] && [ "$bindir" = "$default_bindir" ] && [ "$(uname -s)" = Darwin ]; then

@@ -100,14 +100,16 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-const uninstallHelp = `aws-profile-bridge uninstall [--system] [--browser LIST] [--http-service]
+const uninstallHelp = `aws-profile-bridge uninstall [--system] [--browser LIST] [--http-service] [--purge]
 
 Remove what install wrote: the host manifests that are ours (recorded by install, or found at the
 usual places naming an aws-profile-bridge binary), their Windows registry keys, the HTTP service
-(stopped first), the install state file, and the directories install created once empty.
-Manifests of other programs are left alone, and ~/.aws (profiles, credentials, logs) is never
-touched. --http-service removes only the HTTP service. The binary itself stays: install/install.sh --uninstall (or install.ps1 -Uninstall)
-removes it too.`
+(stopped first), the install state file, and the directories install created once empty. A full
+uninstall (no --system, --browser or --http-service) also removes the host's reply cache, and
+says where it kept your API tokens and the host's log: --purge removes those too.
+Manifests of other programs are left alone, and your profiles and credentials in ~/.aws are never
+touched. --http-service removes only the HTTP service. The binary itself stays:
+install/install.sh --uninstall (or install.ps1 -Uninstall) removes it too.`
 
 func cmdUninstall(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("uninstall", uninstallHelp, stderr)
@@ -115,6 +117,7 @@ func cmdUninstall(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&browsers, "browser", "only these browsers, a comma-separated `list` (default: all); the service is removed only without --browser")
 	system := fs.Bool("system", false, "remove the system-wide registration (needs sudo / an administrator)")
 	serviceOnly := fs.Bool("http-service", false, "remove only the HTTP service, keep the browser registrations")
+	purge := fs.Bool("purge", false, "also remove the API tokens and the host's log files")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -122,7 +125,7 @@ func cmdUninstall(args []string, stdout, stderr io.Writer) int {
 	if code != 0 {
 		return code
 	}
-	changes, err := env.Uninstall(install.UninstallOptions{System: *system, Browsers: browsers, ServiceOnly: *serviceOnly})
+	changes, err := env.Uninstall(install.UninstallOptions{System: *system, Browsers: browsers, ServiceOnly: *serviceOnly, Purge: *purge})
 	printChanges(stdout, changes, bin)
 	if err != nil {
 		fmt.Fprintf(stderr, "aws-profile-bridge uninstall: %v\n", err)
@@ -134,7 +137,7 @@ func cmdUninstall(args []string, stdout, stderr io.Writer) int {
 	if !install.Changed(changes) {
 		fmt.Fprintln(stdout, "Nothing to remove: aws-profile-bridge is not registered here.")
 	} else {
-		fmt.Fprintln(stdout, "Removed. Your ~/.aws is untouched.")
+		fmt.Fprintln(stdout, "Removed. Your profiles and credentials in ~/.aws are untouched.")
 	}
 	return 0
 }
@@ -245,7 +248,7 @@ func installEnv(binFlag string, stderr io.Writer) (*install.Env, string, int) {
 
 func osEnv(st settings.Settings) *install.Env {
 	e := &install.Env{
-		GOOS: runtime.GOOS, Home: st.Home, ConfigDir: st.ConfigDir, LogDir: st.LogDir, Port: st.Port,
+		GOOS: runtime.GOOS, Home: st.Home, ConfigDir: st.ConfigDir, LogDir: st.LogDir, CacheDir: st.CacheDir, Port: st.Port,
 		ProgramFiles: os.Getenv("ProgramFiles"), UID: os.Getuid(), Registry: install.OSRegistry(),
 		LookPath: exec.LookPath, Run: runCommand, HTTPGet: httpGet,
 	}

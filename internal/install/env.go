@@ -21,6 +21,7 @@ type Env struct {
 	Home         string
 	ConfigDir    string // settings.ConfigDir: holds the install state file
 	LogDir       string // settings.LogDir
+	CacheDir     string // settings.CacheDir: the host's reply cache; "" when disabled
 	Port         int    // settings.Port, for the HTTP service
 	ProgramFiles string // Windows, for --system
 	User         string // Windows: the account the scheduled task runs as (DOMAIN\user)

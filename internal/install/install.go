@@ -27,7 +27,7 @@ type Change struct {
 	Browser string `json:"browser,omitempty"`
 	What    string `json:"what"`   // "manifest", "registry", "service", "state"
 	Path    string `json:"path"`   // file, registry key or unit
-	Action  string `json:"action"` // "created", "updated", "unchanged", "skipped", "removed", "started", "not started"
+	Action  string `json:"action"` // "created", "updated", "unchanged", "skipped", "removed", "kept", "started", "not started"
 	Note    string `json:"note,omitempty"`
 }
 

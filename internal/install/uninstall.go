@@ -16,12 +16,15 @@ type UninstallOptions struct {
 	Browsers []string // nil: every browser
 	// ServiceOnly removes the HTTP service and leaves the browser registrations.
 	ServiceOnly bool
+	// Purge also removes the user's data: the API tokens and the host's log files.
+	Purge bool
 }
 
 // Uninstall removes what install wrote in the chosen scope: manifests that are ours (recorded in
 // the state file, or found at the known locations naming an aws-profile-bridge binary), their
-// registry keys, the service, and the directories install created once they are empty. It never
-// touches ~/.aws.
+// registry keys, the service, and the directories install created once they are empty; a full
+// user-scope uninstall also removes the host's reply cache, and reports the tokens and log files
+// it keeps ("kept"), which Purge removes too. Nothing else in ~/.aws is ever touched.
 func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 	browsers := Browsers
 	if len(o.Browsers) > 0 {
@@ -142,6 +145,16 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			st.Service = nil
 			st.Files = slices.DeleteFunc(st.Files, func(f FileRec) bool { return f.Kind == "service" })
+		}
+	}
+
+	// What the host and serve left: the reply cache always goes; tokens and logs are the user's
+	// data and go only with Purge. Before the state's directories, which may then be empty.
+	if !o.System && len(o.Browsers) == 0 && !o.ServiceOnly {
+		ch, err := e.removeUserData(o.Purge)
+		changes = append(changes, ch...)
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 
