@@ -100,4 +100,3 @@ func TestUninstallLeavesNothingBehind(t *testing.T) {
 		t.Errorf("uninstall --purge touched ~/.aws/config: %v", err)
 	}
 }
-
