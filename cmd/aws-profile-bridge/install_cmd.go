@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -149,10 +151,17 @@ aws_profile_bridge.json with name aws_profile_bridge and type stdio, pointing at
 executable, listing the expected extension ids (Firefox) or valid origins (Chromium family), not
 writable by others, and (Windows) registered in the registry; can the host be started the way the
 browser starts it and answer a version frame; are the log files and the token/config directory
-private; is the HTTP service running if installed; is Firefox a Snap or Flatpak (then it explains
-the portal and the HTTP fallback). Each problem comes with the command to fix it.
+private; are ~/.aws/config and ~/.aws/credentials regular files that only you can change (and
+credentials only you can read), and do they parse; is the HTTP service running if installed; is
+Firefox a Snap or Flatpak (then it explains the portal and the HTTP fallback). Each problem comes
+with the command to fix it.
 
 Exit status: 0 when nothing is broken, 1 otherwise. --json prints {"ok":…,"findings":[…]}.`
+
+// awsFiles are the AWS files the host reads, for doctor and profiles' checks.
+func awsFiles(st settings.Settings) []install.AWSFile {
+	return []install.AWSFile{{Path: st.AWS.ConfigFile}, {Path: st.AWS.CredentialsFile, Secret: true}}
+}
 
 func cmdDoctor(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("doctor", doctorHelp, stderr)
@@ -164,7 +173,21 @@ func cmdDoctor(args []string, stdout, stderr io.Writer) int {
 	if code != 0 {
 		return code
 	}
-	findings := env.Doctor(install.DoctorOptions{Binary: bin, Version: version, Protocol: bridge.ProtocolVersion})
+	st, _ := loadSettings() // installEnv has checked them
+	findings := env.Doctor(install.DoctorOptions{Binary: bin, Version: version, Protocol: bridge.ProtocolVersion,
+		AWSFiles: awsFiles(st), LoadAWS: func() (int, []string, error) {
+			list, cfg, err := (&bridge.Service{Paths: st.AWS}).Profiles(false, nil)
+			if err != nil {
+				return 0, nil, errors.New(userMessage(err))
+			}
+			warns := slices.Clone(cfg.Warnings)
+			for i := range list {
+				for _, w := range list[i].Warnings {
+					warns = append(warns, list[i].Name+": "+w)
+				}
+			}
+			return len(list), warns, nil
+		}})
 	name := cmdName(bin)
 	for i := range findings {
 		findings[i].Fix = withCmdName(findings[i].Fix, name)

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 )
 
 const profilesHelp = `aws-profile-bridge profiles [--json] [--no-sso]
@@ -64,6 +66,7 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(p.Name), p.Kind, dash(p.Region), dash(p.AccountID), expiry(p.Expiration), state(p))
 	}
 	tw.Flush()
+	warnUnsafeAWSFiles(st, stderr)
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
@@ -135,4 +138,16 @@ func userMessage(err error) string {
 	}
 	_ = json.Unmarshal(bridge.ErrorReply(err), &b)
 	return b.Message
+}
+
+// warnUnsafeAWSFiles warns about AWS files others can change (or read, for credentials), with the
+// command that fixes it: doctor's check, for the people who only ever run profiles.
+func warnUnsafeAWSFiles(st settings.Settings, stderr io.Writer) {
+	for _, f := range awsFiles(st) {
+		for _, fd := range install.CheckAWSFile(f) {
+			if fd.Status == install.StatusFail {
+				fmt.Fprintf(stderr, "warning: %s; run: %s\n", fd.Message, fd.Fix)
+			}
+		}
+	}
 }

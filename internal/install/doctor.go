@@ -14,7 +14,7 @@ import (
 
 // Finding is one result of Doctor: what was checked, how it went, and what to run about it.
 type Finding struct {
-	Check   string `json:"check"` // "binary", "manifest", "registry", "host", "logs", "tokens", "service", "sandbox"
+	Check   string `json:"check"` // "binary", "manifest", "registry", "host", "logs", "tokens", "aws", "service", "sandbox"
 	Browser string `json:"browser,omitempty"`
 	Status  string `json:"status"` // "ok", "info", "warn", "fail"
 	Path    string `json:"path,omitempty"`
@@ -40,6 +40,10 @@ type DoctorOptions struct {
 	Binary   string // absolute path of this binary
 	Version  string // its version
 	Protocol string // the protocol version a healthy host answers
+	// AWSFiles are the AWS config and credentials files the host reads; LoadAWS reads them as the
+	// host does and returns the number of profiles and the warnings (nil: not checked).
+	AWSFiles []AWSFile
+	LoadAWS  func() (profiles int, warnings []string, err error)
 }
 
 // Manifest is a host manifest as read back from disk.
@@ -86,6 +90,7 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 	// Before any host is started: the host itself tightens its log directory and file.
 	out = append(out, e.checkPrivateDir("logs", e.LogDir, "aws_profile_bridge")...)
 	out = append(out, e.checkPrivateDir("tokens", e.ConfigDir, "")...)
+	out = append(out, e.checkAWS(o)...)
 
 	ids := union(DefaultExtensionIDs, st.ExtensionIDs)
 	for _, b := range Browsers {
