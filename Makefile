@@ -14,7 +14,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aws-profile-bridge
 
 # The whole suite: formatting, vet on every OS we ship, unit, fuzz-seed, binary end-to-end tests,
-# and a real Firefox driving the installed host (needs firefox-esr; see README, "End-to-end test").
+# and a real Firefox driving the installed host (needs firefox-esr; see docs/TESTING.md).
 test: fmt-check vet cross unit e2e
 
 fmt-check:

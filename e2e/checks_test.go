@@ -39,7 +39,7 @@ func deref(p *string) string {
 	return *p
 }
 
-// The extension's type guards, as in its source (extension-protocol.md).
+// The extension's type guards, as in its source (PROTOCOL.md, "What the extension checks").
 func isProfileList(m map[string]any) bool {
 	_, ok := m["profiles"].([]any)
 	return m["action"] == "profileList" && ok

@@ -1,7 +1,7 @@
 //go:build linux
 
 // Package e2e drives a real Firefox (Debian's firefox-esr, headless) against the host installed by
-// install/install.sh into a temporary HOME. See README.md, "End-to-end test".
+// install/install.sh into a temporary HOME. See docs/TESTING.md.
 package e2e
 
 import (

@@ -68,7 +68,7 @@ func TestPathsFromEnv(t *testing.T) {
 	}
 }
 
-// TestLoadRules checks each rule of aws-config-files.md with a small file pair.
+// TestLoadRules checks each rule of docs/AWS-CONFIG.md with a small file pair.
 func TestLoadRules(t *testing.T) {
 	type check func(t *testing.T, c *Config)
 	profile := func(name string, want map[string]string) check {

@@ -1,5 +1,5 @@
 // Package awsconfig reads ~/.aws/config and ~/.aws/credentials with the semantics of
-// aws-sdk-go-v2 (see ../shared/reference/aws-config-files.md) and reads the SSO token cache.
+// aws-sdk-go-v2 (see docs/AWS-CONFIG.md) and reads the SSO token cache.
 //
 // It never writes to either file and never reads environment variables itself: callers pass
 // Paths in (see PathsFromEnv).

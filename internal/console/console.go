@@ -1,5 +1,5 @@
 // Package console turns an AWS profile into an AWS Console sign-in URL through STS federation
-// (see ../shared/reference/console-federation.md):
+// (see docs/CONSOLE-SIGNIN.md):
 //
 //  1. credentials for the profile, resolved by aws-sdk-go-v2 exactly as the SDK would (static
 //     keys, session keys, roles and role chains, SSO, credential_process, web identity,

@@ -1,6 +1,6 @@
 package httpapi
 
-// The security suite: one or more tests per attack class of security.md, each failing when its
+// The security suite: one or more tests per attack class of docs/SECURITY.md, each failing when its
 // control is removed.
 
 import (

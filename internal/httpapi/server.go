@@ -1,6 +1,6 @@
 // Package httpapi is the loopback HTTP fallback of the host: the extension's "generation 2"
 // routes (and the same under /v1/) mapped onto the bridge's actions, behind the guards of
-// security.md: an exact Host allow-list, extension-only origins and CORS, API tokens bound to
+// docs/SECURITY.md: an exact Host allow-list, extension-only origins and CORS, API tokens bound to
 // the first extension origin that uses them, failed-auth throttling, JSON-only bodies, body and
 // header caps, timeouts and a connection cap. Every response carries X-Request-ID and the
 // security headers; every authenticated action and every refusal is an audit line.

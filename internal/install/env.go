@@ -42,7 +42,7 @@ type Env struct {
 	HTTPGet func(url string) (int, error)
 }
 
-// DefaultExtensionIDs are the ids of the AWS Profile Containers extension (extension-protocol.md);
+// DefaultExtensionIDs are the ids of the AWS Profile Containers extension (docs/NATIVE-MESSAGING.md);
 // every Firefox manifest lists them.
 var DefaultExtensionIDs = []string{
 	"aws-profile-containers@yourname.local",

@@ -1,7 +1,7 @@
 // Package install registers the native-messaging host with every browser the user has, per OS
 // and scope (files on Linux and macOS; files plus registry keys on Windows), installs the HTTP
 // fallback as a per-user service, removes exactly what it wrote, and diagnoses an installation
-// (native-messaging.md). The OS is a value (Env.GOOS), not a build tag, so the tables for every
+// (docs/NATIVE-MESSAGING.md). The OS is a value (Env.GOOS), not a build tag, so the tables for every
 // OS are tested on any OS; only the calls into the OS live in per-OS files.
 package install
 

@@ -5,7 +5,7 @@ package profiles
 // Kind says how a profile gets credentials, and so how a console session is made for it.
 type Kind string
 
-// The profile kinds (aws-config-files.md "Profile kinds").
+// The profile kinds (docs/AWS-CONFIG.md, "Profile kinds").
 const (
 	KindStatic      Kind = "static"       // aws_access_key_id + aws_secret_access_key (long-term IAM user keys)
 	KindSession     Kind = "session"      // ... plus aws_session_token
@@ -26,7 +26,7 @@ const (
 )
 
 // Profile is one profile as the extension and our CLI see it. The first block of fields is the
-// extension's contract (extension-protocol.md, "Profile object"); the rest is additive.
+// extension's contract (PROTOCOL.md, "Profile object"); the rest is additive.
 type Profile struct {
 	Name           string  `json:"name"`
 	HasCredentials bool    `json:"has_credentials"`

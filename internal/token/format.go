@@ -8,7 +8,7 @@ import (
 	"math/big"
 )
 
-// The extension's token format (extension-protocol.md): Prefix, PartLen Base62 characters of 32
+// The extension's token format (PROTOCOL.md, "API tokens"): Prefix, PartLen Base62 characters of 32
 // random bytes, '_', SumLen Base62 characters of the part's CRC-32 (IEEE).
 const (
 	Prefix  = "awspc_"

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestChecksumVectors: the vectors of extension-protocol.md.
+// TestChecksumVectors: the vectors of PROTOCOL.md, "API tokens".
 func TestChecksumVectors(t *testing.T) {
 	for _, tc := range []struct{ part, sum string }{
 		{strings.Repeat("A", 43), "0DofJ8"},

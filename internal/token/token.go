@@ -1,4 +1,4 @@
-// Package token manages the API tokens of the HTTP fallback (security.md, "Tokens"): the
+// Package token manages the API tokens of the HTTP fallback (docs/SECURITY.md, "API tokens"): the
 // extension's awspc_<43 Base62>_<6 checksum> format, only SHA-256 of each token at rest in a 0600
 // file inside a 0700 directory, written atomically, compared in constant time, each token bound
 // to the first extension origin that uses it. The plaintext is returned once by Create/Rotate and
