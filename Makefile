@@ -6,54 +6,58 @@ BIN     := bin/aws-profile-bridge
 GO      ?= go
 PKGS    := ./...
 
-.PHONY: all build test vet fmt-check cross unit e2e e2e-unprivileged bench fuzz install uninstall clean
+.PHONY: help all build test vet fmt-check cross unit e2e e2e-unprivileged bench fuzz install uninstall clean
 
-all: build
+all: build ## build bin/aws-profile-bridge (the default)
 
-build:
+build: ## build bin/aws-profile-bridge
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aws-profile-bridge
 
 # The whole suite: formatting, vet on every OS we ship, unit, fuzz-seed, binary end-to-end tests,
 # and a real Firefox driving the installed host (needs firefox-esr; see docs/TESTING.md).
-test: fmt-check vet cross unit e2e
+test: fmt-check vet cross unit e2e ## everything CI runs: gofmt, vet, cross builds, unit and end-to-end tests
 
-fmt-check:
+fmt-check: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-vet:
+vet: ## go vet on this OS
 	$(GO) vet $(PKGS)
 
-cross:
+cross: ## vet and build for every OS Firefox runs on
 	GOOS=windows GOARCH=amd64 $(GO) vet $(PKGS)
 	GOOS=darwin GOARCH=arm64 $(GO) vet $(PKGS)
-	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/aws-profile-bridge
-	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/aws-profile-bridge
+	GOOS=freebsd GOARCH=amd64 $(GO) vet $(PKGS)
+	set -e; for os in windows darwin freebsd openbsd netbsd; do \
+		GOOS=$$os GOARCH=amd64 $(GO) build -o /dev/null ./cmd/aws-profile-bridge; done
 
-unit:
+unit: ## go test ./... (unit, fuzz seeds, binary end-to-end tests)
 	$(GO) test -count=1 $(PKGS)
 
 # Headless firefox-esr, the test extension in e2e/extension and the host installed by
 # install/install.sh into a temporary HOME. Fails (does not skip) when firefox-esr is missing.
-e2e:
+e2e: ## a real headless Firefox ESR drives the installed host (needs firefox-esr)
 	APB_E2E_FIREFOX=1 $(GO) test -count=1 -v -run Firefox ./e2e/
 
 # The same test as an unprivileged user (created when missing): needs root to start.
-e2e-unprivileged:
+e2e-unprivileged: ## the Firefox test as an unprivileged user (run as root)
 	./scripts/e2e-unprivileged.sh
 
-bench:
+bench: ## spawn-to-reply and HTTP load benchmarks, as tables
 	./scripts/bench.sh
 
 # Short coverage-guided runs of every fuzz target; new crashers land in testdata/fuzz.
-fuzz:
+fuzz: ## short coverage-guided runs of every fuzz target
 	./scripts/fuzz.sh 30s
 
-install:
+install: ## build and register the host for your browsers (install/install.sh)
 	./install/install.sh
 
-uninstall:
+uninstall: ## remove the registration and the binary (install/install.sh --uninstall)
 	./install/install.sh --uninstall
 
-clean:
+clean: ## remove bin/
 	rm -rf bin
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9-]*:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)

@@ -27,7 +27,7 @@ mfa_serial is set), SSO profiles through the cached token of ` + "`aws sso login
 Examples:
   aws-profile-bridge console prod-admin --open
   aws-profile-bridge console prod-admin --service s3 --region eu-west-1
-  aws-profile-bridge console prod-admin --container --open     # in a Firefox container (Granted's add-on)`
+  aws-profile-bridge console prod-admin --container --open  # in a Granted container add-on tab`
 
 // openBrowser opens a URL in the default browser; tests replace it.
 var openBrowser = openURL
@@ -182,14 +182,14 @@ func parseWithPositional(fs *flag.FlagSet, args []string, stdout io.Writer) (pos
 	}
 	rest := args
 	for {
-		if err := fs.Parse(rest); err != nil {
+		if err := parseQuiet(fs, rest); err != nil {
 			return "", 2, true
 		}
 		if fs.NArg() == 0 {
 			return positional, 0, false
 		}
 		if positional != "" {
-			fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+			usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 			return "", 2, true
 		}
 		positional = fs.Arg(0)

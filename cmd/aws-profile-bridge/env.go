@@ -10,7 +10,7 @@ import (
 
 func printVars(w io.Writer) {
 	for _, v := range settings.Vars {
-		fmt.Fprintf(w, "  %-36s %s (default %s)\n", v.Name, v.Help, v.Default)
+		fmt.Fprintf(w, "  %s\n%s", v.Name, wrap(v.Help+" (default "+v.Default+")", "      "))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 )
@@ -49,14 +50,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "version", "--version":
 		return cmdVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		if len(rest) > 0 {
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			return run([]string{rest[0], "--help"}, stdin, stdout, stderr)
 		}
 		usage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "aws-profile-bridge: unknown command %q\n\n", cmd)
-	usage(stderr)
+	fmt.Fprintf(stderr, "aws-profile-bridge: unknown command %q (see aws-profile-bridge --help)\n", cmd)
 	return 2
 }
 
@@ -64,15 +64,15 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `aws-profile-bridge: AWS profiles for the browser, signed in.
 
 Usage:
-  aws-profile-bridge profiles [--json] [--no-sso]   list profiles from ~/.aws/config and ~/.aws/credentials
-  aws-profile-bridge console PROFILE [flags]        print (or --open) an AWS Console sign-in URL
-  aws-profile-bridge serve [flags]                  run the HTTP fallback on 127.0.0.1:10999
-  aws-profile-bridge token create|list|rotate|revoke  manage the HTTP fallback's API tokens
-  aws-profile-bridge install [flags]                register the host for your browsers
-  aws-profile-bridge uninstall [flags]              remove what install wrote (never touches ~/.aws)
-  aws-profile-bridge doctor [--json]                check the installation and say what to fix
-  aws-profile-bridge version [--json]               print the version and commit
-  aws-profile-bridge help [COMMAND]                 show help for a command (or COMMAND --help)
+  aws-profile-bridge profiles [--json] [--no-sso]      list the profiles in ~/.aws
+  aws-profile-bridge console PROFILE [flags]           print (or --open) an AWS Console sign-in URL
+  aws-profile-bridge serve [flags]                     run the HTTP fallback on 127.0.0.1:10999
+  aws-profile-bridge token create|list|rotate|revoke   manage the HTTP fallback's API tokens
+  aws-profile-bridge install [flags]                   register the host for your browsers
+  aws-profile-bridge uninstall [flags]                 remove what install wrote
+  aws-profile-bridge doctor [--json]                   check the installation and say what to fix
+  aws-profile-bridge version [--json]                  print the version and commit
+  aws-profile-bridge help [COMMAND]                    show help for a command (or COMMAND --help)
 
 When Firefox or a Chromium-family browser starts it (argv: manifest path and add-on id, or a
 chrome-extension:// origin), it is the native-messaging host named aws_profile_bridge and speaks

@@ -84,6 +84,9 @@ func state(p *profiles.Profile) string {
 		return "sso login needed"
 	case p.IsSSO && p.SSOTokenState == profiles.TokenExpired:
 		return "sso token expired"
+	case p.IsSSO && p.SSOTokenState == profiles.TokenUnknown && p.HasCredentials:
+		// --no-sso: the token cache was not read, so nobody knows whether it can sign in.
+		return "sso token unknown"
 	case p.Expired:
 		return "expired"
 	case !p.HasCredentials:

@@ -23,7 +23,8 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
 
-const serveHelp = `aws-profile-bridge serve [--port N] [--addr 127.0.0.1|[::1]] [--chrome-origin chrome-extension://<id>/ ...]
+const serveHelp = `aws-profile-bridge serve [--port N] [--addr 127.0.0.1|[::1]]
+       [--chrome-origin chrome-extension://<id>/ ...]
 
 Run the loopback HTTP fallback for the extension (browsers where native messaging is unavailable:
 Snap or Flatpak Firefox without the portal, locked-down policies). It listens on 127.0.0.1 only
