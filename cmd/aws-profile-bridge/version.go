@@ -22,4 +22,3 @@ func cmdVersion(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "aws-profile-bridge %s (commit %s, protocol %s, %s %s/%s)\n", version, commit, bridge.ProtocolVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return 0
 }
-
