@@ -79,6 +79,11 @@ func (e *CallerError) who() string {
 }
 
 func (e *CallerError) fix() string {
+	// A Chromium-family manifest lists origins, which only --chrome-origin adds (for every
+	// Chromium-family browser found); --extension-id is Firefox's.
+	if e.Caller.Browser == Chromium && e.Caller.Origin != "" {
+		return "run: aws-profile-bridge install --chrome-origin " + e.Caller.Origin
+	}
 	id := e.Caller.ExtensionID
 	if id == "" {
 		id = "<your extension id>"

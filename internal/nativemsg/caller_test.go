@@ -154,8 +154,13 @@ func TestCheckChromium(t *testing.T) {
 				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
 			}
 			if err != nil {
-				if !errors.Is(err, ErrCallerNotAllowed) || !strings.Contains(err.Error(), "install --extension-id "+chromeID) {
-					t.Fatalf("err = %v", err)
+				var ce *CallerError
+				fix := "aws-profile-bridge install --chrome-origin " + chromeOrg
+				if !errors.Is(err, ErrCallerNotAllowed) || !errors.As(err, &ce) || !strings.Contains(err.Error(), fix) || !strings.Contains(ce.Hint(), fix) {
+					t.Fatalf("err = %v: does not say what to run (%s)", err, fix)
+				}
+				if strings.Contains(ce.Hint(), dir) || strings.Contains(ce.Hint(), "--extension-id") {
+					t.Fatalf("hint leaks a path or names Firefox's flag: %s", ce.Hint())
 				}
 			}
 		})

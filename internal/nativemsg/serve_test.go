@@ -228,7 +228,7 @@ func TestRefuseCaller(t *testing.T) {
 		if bytes.Contains(r, []byte("/secret/path")) {
 			t.Fatalf("reply leaks a path: %s", r)
 		}
-		if !bytes.Contains(r, []byte("aws-profile-bridge install --extension-id "+c.ExtensionID)) {
+		if !bytes.Contains(r, []byte("aws-profile-bridge install --chrome-origin "+c.Origin)) {
 			t.Fatalf("reply lacks the fix: %s", r)
 		}
 	}
