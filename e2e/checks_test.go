@@ -3,14 +3,18 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
@@ -147,7 +151,7 @@ func checkProfileList(t *testing.T, name string, m map[string]any) map[string]ma
 	return by
 }
 
-func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
+func checkReports(t *testing.T, br browser, rs *reportServer, fake *fakeaws.Server) {
 	must := func(name string) *step {
 		s := rs.get(name)
 		if s == nil {
@@ -157,7 +161,7 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 	}
 	rs.mu.Lock()
 	for _, s := range rs.steps {
-		if s.Step == "exception" || strings.HasPrefix(s.Step, "unparsable") {
+		if strings.HasSuffix(s.Step, "exception") || strings.HasPrefix(s.Step, "unparsable") {
 			t.Errorf("extension failed: %s", s.raw)
 		}
 	}
@@ -165,15 +169,15 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 
 	if s := must("start"); s != nil {
 		t.Logf("browser %s, extension origin %s", s.Info, s.Origin)
-		if !strings.HasPrefix(s.Origin, "moz-extension://") || s.ID != extID {
+		if !strings.HasPrefix(s.Origin, br.scheme) || s.ID != br.extID {
 			t.Errorf("start: origin %q id %q", s.Origin, s.ID)
 		}
 	}
 
 	// sendNativeMessage: one process, first reply.
-	if s := must("native:send"); s != nil && s.Error != nil && strings.Contains(*s.Error, "No such native application") {
-		t.Errorf("Firefox found no usable host manifest: ~/.mozilla/native-messaging-hosts/aws_profile_bridge.json is missing, "+
-			"or its allowed_extensions lacks %s (the installer's --extension-id); every request below fails the same way", extID)
+	if s := must("native:send"); s != nil && s.Error != nil {
+		t.Errorf("%s found no usable host manifest (%s): the one install/install.sh wrote is missing, or does not allow %s; "+
+			"every request below fails the same way", br.name, *s.Error, br.extID)
 	}
 	if s := rs.get("native:send"); s != nil {
 		if s.Via != "sendNativeMessage" {
@@ -285,7 +289,7 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 			t.Errorf("%s: %v, want an error frame with code %s", name, m, code)
 		}
 	}
-	if s := must("bad:no-host"); s != nil && (s.Error == nil || !strings.Contains(*s.Error, "No such native application")) {
+	if s := must("bad:no-host"); s != nil && (s.Error == nil || !strings.Contains(*s.Error, br.noHost)) {
 		t.Errorf("connectNative to an unregistered host: %s", s.raw)
 	}
 
@@ -327,9 +331,9 @@ func checkReports(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
 	rs.mu.Unlock()
 }
 
-// checkLog checks the host's log: private, written by the hosts Firefox started, and free of
+// checkLog checks the host's log: private, written by the hosts the browser started, and free of
 // every secret (fixture canaries, credentials and sign-in tokens the fake issued).
-func checkLog(t *testing.T, logFile string, rs *reportServer, token string) {
+func checkLog(t *testing.T, br browser, logFile string, rs *reportServer, token string) {
 	data, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Errorf("host log: %v", err)
@@ -359,12 +363,88 @@ func checkLog(t *testing.T, logFile string, rs *reportServer, token string) {
 	}
 	lines := strings.Count(log, "\n")
 	if !strings.Contains(log, `"mode":"native"`) || lines < 10 {
-		t.Errorf("host log has %d lines and no native-mode entry: did Firefox start the installed host?", lines)
+		t.Errorf("host log has %d lines and no native-mode entry: did %s start the installed host?", lines, br.name)
 	}
 	if os.Geteuid() != 0 && strings.Contains(log, "running as root") {
 		t.Errorf("host log says it runs as root, but the test runs as uid %d", os.Geteuid())
 	}
-	if strings.Contains(log, "caller refused") {
-		t.Errorf("host refused the test extension (allowed_extensions): see the log")
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "caller refused") && strings.Contains(line, br.extID) {
+			t.Errorf("host refused the test extension (its manifest's allow-list): %s", line)
+		}
 	}
+}
+
+// checkStranger checks what an extension the host manifest does not allow (br.stranger) got:
+// the browser refuses it before any host starts, and serve refuses its origin at the preflight,
+// so the token it holds is never sent. Then the installed host is started as the browser would
+// start it for that origin, had the browser not checked: the host's own check must refuse it
+// with caller_not_allowed and a hint that names the flag to allow it.
+func checkStranger(t *testing.T, br browser, rs *reportServer, bin string, env []string) {
+	if br.stranger == "" {
+		return
+	}
+	origin := strings.TrimSuffix(br.stranger, "/")
+	if s := rs.get("stranger:start"); s == nil || s.Origin != origin {
+		t.Errorf("the stranger extension did not report its start from %s: %v", origin, s)
+		return
+	}
+	for _, name := range []string{"stranger:send", "stranger:connect"} {
+		if s := rs.get(name); s == nil || s.Error == nil || !strings.Contains(*s.Error, br.refused) || len(s.Reply) != 0 {
+			t.Errorf("%s: want the browser's refusal %q, got %v", name, br.refused, s)
+		}
+	}
+	if s := rs.get("stranger:http"); s == nil || s.Error == nil || s.Status != 0 {
+		t.Errorf("stranger:http: serve let an origin it does not allow read POST /profiles: %v", s)
+	}
+
+	// The browser started no host for it: the log has no line about that origin yet.
+	if data, err := os.ReadFile(filepath.Join(envValue(env, "HOME"), ".aws", "logs", "aws_profile_bridge.log")); err == nil && strings.Contains(string(data), br.stranger) {
+		t.Errorf("a host was started for %s, which the manifest does not allow", br.stranger)
+	}
+
+	cmd := exec.Command(bin, br.stranger)
+	cmd.Env = env
+	req, _ := json.Marshal(map[string]string{"action": "getProfiles"})
+	var in bytes.Buffer
+	if err := nativemsg.WriteFrame(&in, req); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdin = &in
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the host for %s: %v", br.stranger, err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Errorf("the host started for %s did not exit within 10 s of its stdin closing", br.stranger)
+	}
+	body, err := nativemsg.ReadFrame(&out)
+	var m map[string]any
+	if err != nil || json.Unmarshal(body, &m) != nil {
+		t.Errorf("the host started for %s: no reply frame (%v): %q", br.stranger, err, out.Bytes())
+		return
+	}
+	if !isError(m) || m["code"] != nativemsg.CodeCallerNotAllowed || !strings.Contains(m["message"].(string), "--chrome-origin "+br.stranger) {
+		t.Errorf("the host started for %s answered %v; want caller_not_allowed naming --chrome-origin %s", br.stranger, m, br.stranger)
+	}
+	if home := envValue(env, "HOME"); strings.Contains(m["message"].(string), home) {
+		t.Errorf("the refusal sent to %s names a local file: %v", br.stranger, m["message"])
+	}
+}
+
+// envValue is the value of key in env (KEY=value entries).
+func envValue(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }

@@ -3,7 +3,7 @@
 package e2e
 
 // The HTTP fallback (generation 2 of the extension): `aws-profile-bridge serve` with a token the
-// test creates, called by the test extension and by a web page in the same Firefox.
+// test creates, called by the test extension and by a web page in the same browser.
 
 import (
 	"encoding/json"
@@ -26,7 +26,7 @@ import (
 // httpOpen are the profiles the extension opens over HTTP (a subset of openCases).
 var httpOpen = []string{"dev-sso", "prod-admin", "gov"}
 
-// recorded is one request as Firefox sent it.
+// recorded is one request as the browser sent it.
 type recorded struct {
 	Method, Host, Path string
 	Header             http.Header
@@ -35,7 +35,7 @@ type recorded struct {
 // localhost turns http://127.0.0.1:PORT into http://localhost:PORT.
 func localhost(u string) string { return strings.Replace(u, "//127.0.0.1:", "//localhost:", 1) }
 
-// mirrorServer records the headers Firefox sends. It stands on another 127.0.0.1 port than the
+// mirrorServer records the headers the browser sends. It stands on another 127.0.0.1 port than the
 // report server, as serve does, so a request from the page is cross-origin here too, and it grants
 // every preflight (echoing the origin, as serve does for the extension) so the real request
 // after it is sent and recorded as well.
@@ -114,9 +114,9 @@ func hostEnv(home string, fakeURL, fedURL string) []string {
 }
 
 // createToken runs `aws-profile-bridge token create`, as a user would.
-func createToken(t *testing.T, bin string, env []string) string {
+func createToken(t *testing.T, bin string, env []string, label string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "token", "create", "--label", "firefox-e2e")
+	cmd := exec.Command(bin, "token", "create", "--label", label)
 	cmd.Env = env
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -139,13 +139,13 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startServe runs `aws-profile-bridge serve --port N` in its own process group until the test
-// ends, and waits until /health answers.
-func startServe(t *testing.T, bin string, env []string) (base string, out *lockedBuffer) {
+// startServe runs `aws-profile-bridge serve --port N args...` in its own process group until the
+// test ends, and waits until /health answers.
+func startServe(t *testing.T, bin string, env []string, args ...string) (base string, out *lockedBuffer) {
 	t.Helper()
 	port := freePort(t)
 	out = &lockedBuffer{}
-	cmd := exec.Command(bin, "serve", "--port", strconv.Itoa(port))
+	cmd := exec.Command(bin, append([]string{"serve", "--port", strconv.Itoa(port)}, args...)...)
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -212,7 +212,7 @@ async function attempt(step, url, opts) {
 `
 }
 
-// replay sends one request to serve with the headers Firefox sent (recorded at the mirror).
+// replay sends one request to serve with the headers the browser sent (recorded at the mirror).
 func replay(t *testing.T, base, path, token string, from http.Header) (*http.Response, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+path, nil)
@@ -253,7 +253,7 @@ func httpReply(t *testing.T, rs *reportServer, name string, status int) map[stri
 	return m
 }
 
-func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bin string, env []string, base, token string) {
+func checkHTTP(t *testing.T, br browser, rs *reportServer, mirror *mirrorServer, logFile, bin string, env []string, base, token string) {
 	start := rs.get("start")
 	if start == nil {
 		return
@@ -317,13 +317,13 @@ func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bi
 
 	checkProfileList(t, "POST /profiles (127.0.0.1, host permission)", httpReply(t, rs, "http:profiles-127", 200))
 
-	// What Firefox really sends: the same requests, recorded at the mirror.
-	extPre := mirror.find(http.MethodOptions, "localhost", "moz-extension://")
-	extPost := mirror.find(http.MethodPost, "localhost", "moz-extension://")
-	ext127Pre := mirror.find(http.MethodOptions, "127.0.0.1", "moz-extension://")
-	ext127Post := mirror.find(http.MethodPost, "127.0.0.1", "moz-extension://")
-	t.Logf("Firefox headers, extension → http://localhost (CORS): preflight %v; POST %v", headersOf(extPre), headersOf(extPost))
-	t.Logf("Firefox headers, extension → http://127.0.0.1 (host permission): preflight %v; POST %v", headersOf(ext127Pre), headersOf(ext127Post))
+	// What the browser really sends: the same requests, recorded at the mirror.
+	extPre := mirror.find(http.MethodOptions, "localhost", ext)
+	extPost := mirror.find(http.MethodPost, "localhost", ext)
+	ext127Pre := mirror.find(http.MethodOptions, "127.0.0.1", ext)
+	ext127Post := mirror.find(http.MethodPost, "127.0.0.1", ext)
+	t.Logf("%s headers, extension → http://localhost (CORS): preflight %v; POST %v", br.name, headersOf(extPre), headersOf(extPost))
+	t.Logf("%s headers, extension → http://127.0.0.1 (host permission): preflight %v; POST %v", br.name, headersOf(ext127Pre), headersOf(ext127Post))
 	var ext127Get []recorded
 	mirror.mu.Lock()
 	for _, r := range mirror.reqs {
@@ -332,8 +332,9 @@ func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bi
 		}
 	}
 	mirror.mu.Unlock()
-	// Firefox sends a privileged GET without Origin: serve cannot check the token's binding then.
-	t.Logf("Firefox headers, extension → http://127.0.0.1 (host permission): GET %v", headersOf(ext127Get))
+	// Firefox and Chromium send a privileged GET without Origin: serve cannot check the token's
+	// binding then.
+	t.Logf("%s headers, extension → http://127.0.0.1 (host permission): GET %v", br.name, headersOf(ext127Get))
 	if len(ext127Get) == 1 {
 		// Recorded, not asserted (a finding for the HTTP issue): such a GET, with the token bound
 		// to our extension, reaches the list routes whatever extension sent it.
@@ -356,7 +357,7 @@ func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bi
 		t.Errorf("the extension's CORS POST (no host permission) came with %d preflights, want 1 as the real extension's do", len(extPre))
 	}
 	pagePre, pagePost := mirror.find(http.MethodOptions, "127.0.0.1", "http://"), mirror.find(http.MethodPost, "127.0.0.1", "http://")
-	t.Logf("Firefox headers, web page → http://127.0.0.1 (other port): preflight %v; POST %v", headersOf(pagePre), headersOf(pagePost))
+	t.Logf("%s headers, web page → http://127.0.0.1 (other port): preflight %v; POST %v", br.name, headersOf(pagePre), headersOf(pagePost))
 
 	// The web page, with the token, is refused by origin: its CORS requests fail in the browser,
 	// its no-cors POST gets an opaque answer, and the server logs each refusal.
@@ -381,12 +382,16 @@ func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bi
 				n++
 			}
 		}
-		if n != 4 {
-			t.Errorf("serve logged %d refusals by origin, want 4 (the page's two preflights, GET /health, no-cors POST)", n)
+		want := 4
+		if br.stranger != "" {
+			want++ // the stranger's preflight
+		}
+		if n != want {
+			t.Errorf("serve logged %d refusals by origin, want %d (the page's two preflights, GET /health, no-cors POST; a stranger extension's preflight)", n, want)
 		}
 	}
 
-	// Replayed from here with exactly the headers Firefox sent: the extension's are accepted,
+	// Replayed from here with exactly the headers the browser sent: the extension's are accepted,
 	// the page's refused, and another extension's origin does not match the bound token.
 	for _, got := range [][]recorded{extPost, ext127Post} {
 		if len(got) != 1 {
@@ -399,9 +404,15 @@ func checkHTTP(t *testing.T, rs *reportServer, mirror *mirrorServer, logFile, bi
 	}
 	if len(extPost) == 1 {
 		other := extPost[0].Header.Clone()
-		other.Set("Origin", "moz-extension://00000000-0000-4000-8000-000000000000")
+		other.Set("Origin", br.otherOrigin)
 		if r, m := replay(t, base, "/profiles", token, other); r.StatusCode != 403 || m["code"] != "origin_mismatch" {
 			t.Errorf("the token, from another extension: %d %v, want 403 origin_mismatch", r.StatusCode, m)
+		}
+		if br.stranger != "" {
+			other.Set("Origin", strings.TrimSuffix(br.stranger, "/"))
+			if r, m := replay(t, base, "/profiles", token, other); r.StatusCode != 403 || m["code"] != "forbidden_origin" {
+				t.Errorf("the token, from an extension serve does not allow: %d %v, want 403 forbidden_origin", r.StatusCode, m)
+			}
 		}
 	}
 	if len(pagePost) > 0 {
