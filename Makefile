@@ -14,7 +14,8 @@ build: ## build bin/aws-profile-bridge
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aws-profile-bridge
 
 # The whole suite: formatting, vet on every OS we ship, unit, fuzz-seed, binary end-to-end tests,
-# and a real Firefox driving the installed host (needs firefox-esr; see docs/TESTING.md).
+# and a real Firefox and Chromium driving the installed host (needs firefox-esr and chromium; see
+# docs/TESTING.md).
 test: fmt-check vet cross unit e2e ## everything CI runs: gofmt, vet, cross builds, unit and end-to-end tests
 
 fmt-check: ## fail when gofmt would change a file
@@ -34,13 +35,13 @@ cross: ## vet and build for every OS Firefox runs on
 unit: ## go test ./... (unit, fuzz seeds, binary end-to-end tests)
 	$(GO) test -count=1 $(PKGS)
 
-# Headless firefox-esr, the test extension in e2e/extension and the host installed by
-# install/install.sh into a temporary HOME. Fails (does not skip) when firefox-esr is missing.
-e2e: ## a real headless Firefox ESR drives the installed host (needs firefox-esr)
-	APB_E2E_FIREFOX=1 $(GO) test -count=1 -v -run Firefox ./e2e/
+# Headless firefox-esr and chromium, the test extension in e2e/extension and the host installed
+# by install/install.sh into a temporary HOME. Fails (does not skip) when either is missing.
+e2e: ## real headless Firefox ESR and Chromium drive the installed host
+	APB_E2E_FIREFOX=1 APB_E2E_CHROMIUM=1 $(GO) test -count=1 -v -run 'Firefox|Chromium' ./e2e/
 
-# The same test as an unprivileged user (created when missing): needs root to start.
-e2e-unprivileged: ## the Firefox test as an unprivileged user (run as root)
+# The same tests as an unprivileged user (created when missing): needs root to start.
+e2e-unprivileged: ## the browser tests as an unprivileged user (run as root)
 	./scripts/e2e-unprivileged.sh
 
 bench: ## spawn-to-reply and HTTP load benchmarks, as tables

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# scripts/e2e-unprivileged.sh: run the Firefox end-to-end test (e2e/firefox_test.go) as an
-# unprivileged user, to show that nothing in the setup needs root: install/install.sh, the
-# manifest under the user's HOME, Firefox starting the host, the host's log.
+# scripts/e2e-unprivileged.sh: run the browser end-to-end tests (e2e/firefox_test.go,
+# e2e/chromium_test.go) as an unprivileged user, to show that nothing in the setup needs root:
+# install/install.sh, the manifests under the user's HOME, the browser starting the host, the
+# host's log.
 #
 # Starts as root (it creates the user when missing, default apb-e2e; APB_E2E_USER to change).
 # Root compiles the host and the test binary once with its warm Go caches; the user runs the
@@ -64,15 +65,16 @@ if [ "$compile_as_user" = 1 ]; then
   chown "$user:" "$work/tmp"
   chmod 0700 "$work/tmp"
   goroot=$("$GO" env GOROOT)
-  echo "Running the Firefox end-to-end test as $user (uid $(id -u "$user")), compiling as $user..."
+  echo "Running the browser end-to-end tests as $user (uid $(id -u "$user")), compiling as $user..."
   cd "$work/src"
   runuser -u "$user" -- env -i \
     HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" LOGNAME="$user" \
     PATH="$goroot/bin:/usr/local/bin:/usr/bin:/bin" TMPDIR="$work/tmp" LANG=C.UTF-8 \
     GOCACHE="$work/tmp/gocache" GOMODCACHE="$work/tmp/gomod" GOPATH="$work/tmp/gopath" \
     GOPROXY="file://$work/modproxy" GOSUMDB=off GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
-    APB_E2E_FIREFOX=1 ${APB_FIREFOX:+APB_FIREFOX="$APB_FIREFOX"} ${APB_E2E_VERBOSE:+APB_E2E_VERBOSE=1} \
-    go test -count=1 -v -run Firefox -timeout 10m ./e2e/
+    APB_E2E_FIREFOX=1 APB_E2E_CHROMIUM=1 ${APB_FIREFOX:+APB_FIREFOX="$APB_FIREFOX"} \
+    ${APB_CHROMIUM:+APB_CHROMIUM="$APB_CHROMIUM"} ${APB_E2E_VERBOSE:+APB_E2E_VERBOSE=1} \
+    go test -count=1 -v -run 'Firefox|Chromium' -timeout 10m ./e2e/
   exit 0
 fi
 
@@ -106,11 +108,12 @@ chmod -R a+rX "$work/src" "$work/bin"
 chown "$user:" "$work/tmp"
 chmod 0700 "$work/tmp"
 
-echo "Running the Firefox end-to-end test as $user (uid $(id -u "$user"))..."
+echo "Running the browser end-to-end tests as $user (uid $(id -u "$user"))..."
 cd "$work/src/e2e"
 runuser -u "$user" -- env -i \
   HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" LOGNAME="$user" \
   PATH=/usr/local/bin:/usr/bin:/bin TMPDIR="$work/tmp" LANG=C.UTF-8 \
-  APB_E2E_FIREFOX=1 APB_E2E_REPO="$work/src" GO="$work/bin/go" \
-  ${APB_FIREFOX:+APB_FIREFOX="$APB_FIREFOX"} ${APB_E2E_VERBOSE:+APB_E2E_VERBOSE=1} \
-  "$work/bin/e2e.test" -test.run Firefox -test.v -test.count=1 -test.timeout 3m
+  APB_E2E_FIREFOX=1 APB_E2E_CHROMIUM=1 APB_E2E_REPO="$work/src" GO="$work/bin/go" \
+  ${APB_FIREFOX:+APB_FIREFOX="$APB_FIREFOX"} ${APB_CHROMIUM:+APB_CHROMIUM="$APB_CHROMIUM"} \
+  ${APB_E2E_VERBOSE:+APB_E2E_VERBOSE=1} \
+  "$work/bin/e2e.test" -test.run 'Firefox|Chromium' -test.v -test.count=1 -test.timeout 3m
