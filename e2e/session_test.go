@@ -273,8 +273,15 @@ func (s *session) extensionConfig(role string) []byte {
 // started outlives it. On failure, diagnose (when set) adds what the browser knows.
 func (s *session) run(t *testing.T, exe string, args, env, want []string, diagnose func() string) {
 	t.Helper()
+	// A short TMPDIR of its own: Chromium puts a Unix socket there, whose path is limited to 107
+	// bytes, and t.TempDir() under a long TMPDIR (scripts/e2e-unprivileged.sh) is too deep.
+	tmp, err := os.MkdirTemp("", "apb-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) }) // registered first: runs after the kill below
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(append(append([]string(nil), s.env...), "TMPDIR="+s.tmp), env...)
+	cmd.Env = append(append(append([]string(nil), s.env...), "TMPDIR="+tmp), env...)
 	cmd.Stdout, cmd.Stderr = s.browOut, s.browOut
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	start := time.Now()
