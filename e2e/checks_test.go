@@ -380,7 +380,7 @@ func checkLog(t *testing.T, br browser, logFile string, rs *reportServer, token 
 // so the token it holds is never sent. Then the installed host is started as the browser would
 // start it for that origin, had the browser not checked: the host's own check must refuse it
 // with caller_not_allowed and a hint that names the flag to allow it.
-func checkStranger(t *testing.T, br browser, rs *reportServer, bin string, env []string) {
+func checkStranger(t *testing.T, br browser, rs *reportServer, bin, home, logFile string, env []string) {
 	if br.stranger == "" {
 		return
 	}
@@ -399,7 +399,7 @@ func checkStranger(t *testing.T, br browser, rs *reportServer, bin string, env [
 	}
 
 	// The browser started no host for it: the log has no line about that origin yet.
-	if data, err := os.ReadFile(filepath.Join(envValue(env, "HOME"), ".aws", "logs", "aws_profile_bridge.log")); err == nil && strings.Contains(string(data), br.stranger) {
+	if data, err := os.ReadFile(logFile); err == nil && strings.Contains(string(data), br.stranger) {
 		t.Errorf("a host was started for %s, which the manifest does not allow", br.stranger)
 	}
 
@@ -434,17 +434,7 @@ func checkStranger(t *testing.T, br browser, rs *reportServer, bin string, env [
 	if !isError(m) || m["code"] != nativemsg.CodeCallerNotAllowed || !strings.Contains(m["message"].(string), "--chrome-origin "+br.stranger) {
 		t.Errorf("the host started for %s answered %v; want caller_not_allowed naming --chrome-origin %s", br.stranger, m, br.stranger)
 	}
-	if home := envValue(env, "HOME"); strings.Contains(m["message"].(string), home) {
+	if strings.Contains(m["message"].(string), home) {
 		t.Errorf("the refusal sent to %s names a local file: %v", br.stranger, m["message"])
 	}
-}
-
-// envValue is the value of key in env (KEY=value entries).
-func envValue(env []string, key string) string {
-	for _, kv := range env {
-		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
-			return v
-		}
-	}
-	return ""
 }

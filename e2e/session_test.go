@@ -198,17 +198,16 @@ func requireBrowser(t *testing.T, gate, override, def, hint string) string {
 
 // session is one browser test's world, everything under a temporary HOME.
 type session struct {
-	br                  browser
-	started             time.Time
-	repo, tmp, home     string
-	bin, logFile        string
-	fake                *fakeaws.Server
-	rs                  *reportServer
-	env                 []string // the host's environment (CLI, serve, the browser)
-	token, serveBase    string
-	serveOut, browOut   *lockedBuffer
-	mirror              *mirrorServer
-	firstReport, doneAt time.Time
+	br                browser
+	started           time.Time
+	repo, tmp, home   string
+	bin, logFile      string
+	fake              *fakeaws.Server
+	rs                *reportServer
+	env               []string // the host's environment (CLI, serve, the browser)
+	token, serveBase  string
+	serveOut, browOut *lockedBuffer
+	mirror            *mirrorServer
 }
 
 // newSession installs the host with install/install.sh and installArgs into a fresh HOME, writes
@@ -323,12 +322,13 @@ func (s *session) run(t *testing.T, exe string, args, env, want []string, diagno
 	})
 
 	waiting := set(want...)
+	var firstReport time.Time
 wait:
 	for deadline := time.After(reportDeadline); ; {
 		select {
 		case name := <-s.rs.got:
-			if s.firstReport.IsZero() {
-				s.firstReport = time.Now()
+			if firstReport.IsZero() {
+				firstReport = time.Now()
 			}
 			delete(waiting, name)
 			if len(waiting) == 0 {
@@ -344,9 +344,8 @@ wait:
 			t.Fatalf("no complete report from the extension within %v of %s's start (missing %v)", reportDeadline, s.br.name, keys(waiting))
 		}
 	}
-	s.doneAt = time.Now()
 	t.Logf("timing: %s start → first report %v, → last report %v", s.br.name,
-		s.firstReport.Sub(start).Round(time.Millisecond), s.doneAt.Sub(start).Round(time.Millisecond))
+		firstReport.Sub(start).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 }
 
 func keys(m map[string]bool) []string {
@@ -372,7 +371,7 @@ func (s *session) check(t *testing.T) {
 		t.Errorf("host processes %v still running 5 s after the extension closed their ports", left)
 	}
 	checkReports(t, s.br, s.rs, s.fake)
-	checkStranger(t, s.br, s.rs, s.bin, s.env)
+	checkStranger(t, s.br, s.rs, s.bin, s.home, s.logFile, s.env)
 	checkHTTP(t, s.br, s.rs, s.mirror, s.logFile, s.bin, s.env, s.serveBase, s.token)
 	checkLog(t, s.br, s.logFile, s.rs, s.token)
 	// Nor in what serve and the browser printed.
