@@ -120,7 +120,8 @@ type exchange struct {
 	status int
 	origin string // a valid extension origin, or ""
 	// browserNoOrigin: a browser request (Fetch Metadata present) without an Origin, such as a
-	// GET from an extension with host permission for 127.0.0.1. Its sender cannot be told apart
+	// GET from an extension with host permission for 127.0.0.1 (Sec-Fetch-Site same-origin in
+	// Firefox, none in Chromium). Its sender cannot be told apart
 	// from another extension, so a token's origin binding cannot be checked for it.
 	browserNoOrigin bool
 }
@@ -218,7 +219,9 @@ func (s *Server) serve(x *exchange) *route {
 		// from a page, which Fetch Metadata tells apart.
 		switch site := r.Header.Get("Sec-Fetch-Site"); site {
 		case "", "none", "same-origin":
-			x.browserNoOrigin = site == "same-origin"
+			// Any Fetch Metadata means a browser: an extension's privileged fetch carries none
+			// (Chromium) or same-origin (Firefox); only non-browser clients send no such header.
+			x.browserNoOrigin = site != ""
 		default:
 			x.hangUp()
 			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden: cross-site request without an extension origin", "sec-fetch-site")
