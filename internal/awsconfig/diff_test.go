@@ -220,7 +220,7 @@ func handDiffNames(cfg, cred string) []string {
 	var names []string
 	for _, text := range []string{cfg, cred} {
 		for _, line := range strings.Split(text, "\n") {
-			if full, ok := sdkHeader(line); ok {
+			if full, ok := sectionName(line); ok {
 				names = append(names, full, strings.TrimPrefix(full, profilePrefix))
 			}
 		}
