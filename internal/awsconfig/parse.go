@@ -69,7 +69,7 @@ type parser struct {
 	slab        []section // sections are carved out of it, a few allocations per file
 }
 
-// parseFile reads data (BOM already removed) into f's sections.
+// parse reads data (BOM already removed) into f's sections.
 func (f *parsedFile) parse(data []byte) error {
 	// data is never modified after reading: settings may point into it without a copy.
 	text := ""
