@@ -326,12 +326,10 @@ func build(cfgFile, credFile *parsedFile) *Config {
 // keys: the credentials file wins, with its sub-properties or none. It returns dstSub, made when
 // src brings the first sub-properties.
 func mergeCreds(dst map[string]string, dstSub map[string]map[string]string, src *section) map[string]map[string]string {
-	_, id := src.settings[keyAccessKeyID]
-	_, secret := src.settings[keySecretAccessKey]
 	for k, v := range src.settings {
 		switch {
 		case k == keyAccessKeyID || k == keySecretAccessKey || k == keySessionToken:
-			if !id || !secret {
+			if src.partial {
 				continue
 			}
 		case sdkNoMerge(k):

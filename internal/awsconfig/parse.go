@@ -27,6 +27,8 @@ type section struct {
 	expires  string
 	warnings []string
 	partial  bool // aws_access_key_id without aws_secret_access_key or the reverse
+	// hasKeyID and hasSecret: the section sets aws_access_key_id, aws_secret_access_key.
+	hasKeyID, hasSecret bool
 
 	// Set when the config file's sections are resolved (configSections).
 	profile   string // the profile name, when isProfile
@@ -99,9 +101,7 @@ func (f *parsedFile) parse(data []byte) error {
 			Msg: "no [section] header before this line; the file does not look like an AWS config or credentials file"}
 	}
 	for _, sec := range f.order {
-		_, id := sec.settings[keyAccessKeyID]
-		_, secret := sec.settings[keySecretAccessKey]
-		sec.partial = id != secret
+		sec.partial = sec.hasKeyID != sec.hasSecret
 		if len(sec.sub) == 0 {
 			sec.sub = nil
 		}
@@ -111,12 +111,11 @@ func (f *parsedFile) parse(data []byte) error {
 
 // line handles one line (without its "\n") as the SDK's tokenize and parse do.
 func (p *parser) line(n int, line string) error {
-	if p.cur != nil && plainProperty(line) {
-		// The common line, "key = value" at the start of a line; no comment character, no
-		// quote, no byte outside ASCII: the general rules below would read it the same way.
-		k, v, _ := splitProperty(line)
-		p.property(n, strings.ToLower(k), v)
-		return nil
+	if p.cur != nil {
+		if k, v, ok := plainProperty(line); ok {
+			p.property(n, k, v)
+			return nil
+		}
 	}
 	if isBlank(line) {
 		return nil
@@ -159,27 +158,53 @@ func (p *parser) line(n int, line string) error {
 	return nil
 }
 
-// plainProperty reports whether line is "key = value" (or "key: value") starting at column 0
-// with nothing the SDK's comment, quote or whitespace rules act on besides the trimming of ASCII
-// space around key and value.
-func plainProperty(line string) bool {
+// plainProperty reads the common line, "key = value" (or "key: value") at the start of a line
+// with no comment character, no quote and no byte outside ASCII, in one scan; the general rules
+// in line would read it the same way. ok is false for any other line.
+func plainProperty(line string) (key, val string, ok bool) {
 	if line == "" {
-		return false
+		return "", "", false
 	}
 	switch c := line[0]; {
 	case c <= ' ' || c >= utf8.RuneSelf || c == '[' || c == '#' || c == ';':
-		return false
+		return "", "", false
 	}
-	delim := false
+	delim, upper := -1, false
 	for i := 0; i < len(line); i++ {
 		switch c := line[i]; {
 		case c == '=' || c == ':':
-			delim = true
+			if delim < 0 {
+				delim = i
+			}
 		case c == '#' || c == ';' || c == '"' || c == '\'' || c >= utf8.RuneSelf:
-			return false
+			return "", "", false
+		case 'A' <= c && c <= 'Z':
+			upper = upper || delim < 0
 		}
 	}
-	return delim
+	if delim < 0 {
+		return "", "", false
+	}
+	key = trimASCIISpace(line[:delim])
+	if upper {
+		key = strings.ToLower(key)
+	}
+	return key, trimASCIISpace(line[delim+1:]), true
+}
+
+// trimASCIISpace is strings.TrimSpace for an ASCII string.
+func trimASCIISpace(s string) string {
+	for s != "" && asciiSpace(s[0]) {
+		s = s[1:]
+	}
+	for s != "" && asciiSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // header starts a section occurrence (the SDK's handleProfile).
@@ -241,6 +266,12 @@ func (p *parser) property(n int, key, val string) {
 		}
 	}
 	p.keys = append(p.keys, keyLine{key, n})
+	switch key {
+	case keyAccessKeyID:
+		sec.hasKeyID = true
+	case keySecretAccessKey:
+		sec.hasSecret = true
+	}
 	if sec.sub != nil {
 		delete(sec.sub, key) // a plain value replaces sub-properties
 	}
