@@ -11,7 +11,6 @@ require (
 	github.com/aws/smithy-go v1.28.9
 	github.com/rs/zerolog v1.35.1
 	golang.org/x/sys v0.29.0
-	gopkg.in/ini.v1 v1.67.3
 	gopkg.in/natefinch/lumberjack.v2 v2.2.1
 )
 

@@ -22,7 +22,8 @@ show the state of their cached token unless --no-sso is given. Warnings (what th
 reject, what cannot sign in) go to stderr.
 
 --json prints a JSON array of the same profile objects the native host sends, each with its
-merged non-secret settings under "settings" (never secret keys or session tokens).`
+merged non-secret settings under "settings", an object (never secret keys or session tokens);
+a key with indented sub-properties (s3 = then max_concurrent_requests = 10) holds an object.`
 
 func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("profiles", profilesHelp, stderr)
@@ -43,13 +44,11 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *asJSON {
+		out := make([]jsonProfile, len(list))
 		for i := range list {
-			list[i].Settings = profiles.SafeSettings(cfg.Profile(list[i].Name))
+			out[i] = jsonProfile{list[i], profiles.SafeSettings(cfg.Profile(list[i].Name))}
 		}
-		if list == nil {
-			list = []profiles.Profile{}
-		}
-		if err := printJSON(stdout, list); err != nil {
+		if err := printJSON(stdout, out); err != nil {
 			fmt.Fprintln(stderr, "aws-profile-bridge:", err)
 			return 1
 		}
@@ -76,6 +75,13 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// jsonProfile is a profile as --json prints it: the native host's profile object and its
+// settings (profiles.SafeSettings), always an object.
+type jsonProfile struct {
+	profiles.Profile
+	Settings map[string]any `json:"settings"`
 }
 
 func state(p *profiles.Profile) string {

@@ -109,6 +109,14 @@ func TestLoadRules(t *testing.T) {
 			}
 		}
 	}
+	subs := func(name string, want map[string]map[string]string) check {
+		return func(t *testing.T, c *Config) {
+			t.Helper()
+			if got := c.Profile(name).SubProperties; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: sub-properties %v, want %v", name, got, want)
+			}
+		}
+	}
 	noWarn := func(t *testing.T, c *Config) {
 		t.Helper()
 		if len(c.Warnings) != 0 {
@@ -195,6 +203,26 @@ func TestLoadRules(t *testing.T) {
 		{"missing files", "-", "-", []check{order(), noWarn}},
 		{"keys before first section", "region=x\n[profile a]\n", "", []check{order("a"), cfgWarn(":1: key \"region\" before the first [section]")}},
 		{"unrecognized line", "[profile a]\njunk\nregion=r\n", "", []check{profile("a", map[string]string{"region": "r"}), cfgWarn(":2: line ignored")}},
+		{"continuation run, then an indented key is a property", "[profile a]\ncp = x\n  1\n# c\n\n  2\n  mfa_serial = m # c\n", "",
+			[]check{profile("a", map[string]string{"cp": "x\n1\n2", "mfa_serial": "m"}), noWarn}},
+		{"continuation after sub-properties ignored", "[profile a]\ns3 =\n  k = v\n  cont\n", "",
+			[]check{profile("a", map[string]string{"s3": ""}), noWarn, subs("a", map[string]map[string]string{"s3": {"k": "v"}})}},
+		{"continuation of an empty value ignored", "[profile a]\nregion =\n  cont\n", "",
+			[]check{profile("a", map[string]string{"region": ""}), profWarn("a", ":3: indented line ignored (it continues an empty value)")}},
+		{"a plain value replaces sub-properties", "[profile a]\ns3 =\n  k = v\n[profile a]\ns3 = plain\n", "",
+			[]check{profile("a", map[string]string{"s3": "plain"}), subs("a", nil)}},
+		{"sub-properties keep comments and quotes", "[profile a]\ns3 =\n  k = 'v' # c\n  q = \"w\"\n", "",
+			[]check{subs("a", map[string]map[string]string{"s3": {"k": "'v' # c", "q": "w"}})}},
+		{"credentials replace sub-properties", "[profile a]\ns3 =\n  k = v\nec2 =\n  x = 1\n", "[a]\ns3 = plain\nec2 =\n  y = 2\n",
+			[]check{profile("a", map[string]string{"s3": "plain", "ec2": ""}), subs("a", map[string]map[string]string{"ec2": {"y": "2"}})}},
+		{"section without a name", "[]\nregion = r\n  k = v\n[profile a]\n", "",
+			[]check{order("a"), cfgWarn(":1: section [] has no name"), func(t *testing.T, c *Config) {
+				if len(c.Warnings) != 1 {
+					t.Errorf("warnings %q: the SDK ignores the keys of [] silently, so do we after one warning", c.Warnings)
+				}
+			}}},
+		{"keys the SDK keeps", "[profile a]\n- = v\n\"q\" = 1\n", "", []check{profile("a", map[string]string{"-": "v", "\"q\"": "1"})}},
+		{"empty key", "[profile a]\n= v\n  cont\n", "", []check{profWarn("a", ":2: empty key ignored"), cfgWarn(":3: indented line ignored (it continues no value)")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -57,23 +56,6 @@ func appendProfile(b []byte, p *profiles.Profile, compact bool) []byte {
 	if len(p.Warnings) > 0 {
 		b = append(b, `,"warnings":`...)
 		b = appendJSONStrings(b, p.Warnings)
-	}
-	if len(p.Settings) > 0 {
-		b = append(b, `,"settings":{`...)
-		keys := make([]string, 0, len(p.Settings))
-		for k := range p.Settings {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys) // encoding/json sorts map keys
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendJSONString(b, p.Settings[k])
-		}
-		b = append(b, '}')
 	}
 	return append(b, '}')
 }

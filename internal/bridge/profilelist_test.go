@@ -157,15 +157,6 @@ func randProfile(r *rand.Rand) profiles.Profile {
 			p.Warnings = append(p.Warnings, randString(r))
 		}
 	}
-	switch r.IntN(3) {
-	case 0:
-		p.Settings = map[string]string{}
-	case 1:
-		p.Settings = map[string]string{}
-		for range 1 + r.IntN(5) {
-			p.Settings[randString(r)] = randString(r)
-		}
-	}
 	return p
 }
 
@@ -189,12 +180,11 @@ func TestAppendProfileMatchesEncodingJSON(t *testing.T) {
 	full := profiles.Profile{Name: "a", HasCredentials: true, Expiration: &exp, Expired: true, IsSSO: true,
 		SSOStartURL: "u", SSOSession: "s", SSORegion: "r", SSOAccountID: "1", SSORoleName: "n", AWSRegion: "eu-west-1",
 		Color: "red", Icon: "circle", Kind: profiles.KindSSO, Region: "eu-west-1", Partition: "aws", AccountID: "1",
-		RoleARN: "arn", SourceProfile: "src", MFASerial: "mfa", SSOTokenState: "valid", Warnings: []string{"w1", "<w2>"},
-		Settings: map[string]string{"b": "2", "a": "1", "\u2028": "x"}}
+		RoleARN: "arn", SourceProfile: "src", MFASerial: "mfa", SSOTokenState: "valid", Warnings: []string{"w1", "<w2>"}}
 	checkProfileEncoding(t, &full)
 	checkProfileEncoding(t, &profiles.Profile{})
 	for _, s := range nastyStrings {
-		checkProfileEncoding(t, &profiles.Profile{Name: s, Warnings: []string{s}, Settings: map[string]string{s: s}})
+		checkProfileEncoding(t, &profiles.Profile{Name: s, Warnings: []string{s}})
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 2000 {
@@ -210,7 +200,6 @@ func TestProfileListReplyMatchesEncodingJSON(t *testing.T) {
 		big[i] = randProfile(r)
 		if i%2 == 0 {
 			big[i].Name = fmt.Sprintf("profile-%06d", i)
-			big[i].Settings = nil
 		}
 	}
 	manyWarnings := make([]string, 3000)
@@ -282,8 +271,7 @@ func FuzzAppendJSONString(f *testing.F) {
 				t.Fatalf("round trip of %q: %q, %v", s, back, err)
 			}
 		}
-		p := profiles.Profile{Name: s, Color: s, Kind: profiles.Kind(s), Region: s, Warnings: []string{s, s},
-			Settings: map[string]string{s: s, "k": s}, Expiration: &s}
+		p := profiles.Profile{Name: s, Color: s, Kind: profiles.Kind(s), Region: s, Warnings: []string{s, s}, Expiration: &s}
 		checkProfileEncoding(t, &p)
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
 // serviceRE is a console service slug: "s3", "ec2", "cloudwatch", "iam", "lambda" ...
@@ -22,7 +24,7 @@ const maxDestinationLen = 2048
 //
 // Anything else is an invalid_destination error: the sign-in URL must never redirect off the
 // console (an open redirect through a bearer-token URL would be a phishing aid).
-func destinationURL(p *Partition, region, dest string) (string, error) {
+func destinationURL(p *partition.Partition, region, dest string) (string, error) {
 	host := p.ConsoleHost(region)
 	q := "?region=" + url.QueryEscape(region)
 	switch {
@@ -50,7 +52,7 @@ func destinationURL(p *Partition, region, dest string) (string, error) {
 			"the destination must be a service name (\"ec2\"), a console path (\"/ec2/home\") or an https:// URL on the %s console", p.ID)
 	}
 	h := strings.ToLower(u.Host)
-	if u.User != nil || u.Port() != "" || !p.allowedConsoleHost(h) {
+	if u.User != nil || u.Port() != "" || !allowedConsoleHost(p, h) {
 		return "", newErr(CodeInvalidDestination, nil,
 			"the destination host %q is not an AWS Console host of the %s partition (use %s or a service name)", truncate(u.Host, 80), p.ID, p.ConsoleHost(region))
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
 // The profile's own credentials win over AWS_ACCESS_KEY_ID & co. in the environment.
@@ -196,39 +196,39 @@ func TestCanarySecretsNeverInErrors(t *testing.T) {
 
 func TestDestinationURL(t *testing.T) {
 	tests := []struct {
-		part         *Partition
+		part         *partition.Partition
 		region, dest string
 		want         string // "" = invalid_destination
 	}{
-		{partitionAWS, "eu-west-1", "", "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1"},
-		{partitionAWS, "eu-west-1", "s3", "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1"},
-		{partitionAWS, "eu-west-1", "cloudwatch", "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"},
-		{partitionAWS, "eu-west-1", "/ec2/home?region=eu-west-1#Instances:", "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"},
-		{partitionAWS, "eu-west-1", "https://console.aws.amazon.com/iam/home", "https://console.aws.amazon.com/iam/home"},
-		{partitionAWS, "eu-west-1", "https://us-east-2.console.aws.amazon.com/lambda/home?region=us-east-2", "https://us-east-2.console.aws.amazon.com/lambda/home?region=us-east-2"},
-		{partitionAWS, "eu-west-1", "https://s3.console.aws.amazon.com/s3/buckets", "https://s3.console.aws.amazon.com/s3/buckets"},
-		{partitionAWS, "eu-west-1", "https://CONSOLE.aws.amazon.com/", "https://console.aws.amazon.com/"},
-		{partitionGov, "us-gov-west-1", "", "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"},
-		{partitionGov, "us-gov-west-1", "https://console.amazonaws-us-gov.com/ec2/home", "https://console.amazonaws-us-gov.com/ec2/home"},
-		{partitionChina, "cn-north-1", "ec2", "https://console.amazonaws.cn/ec2/home?region=cn-north-1"},
-		{partitionEUSC, "eusc-de-east-1", "", "https://console.amazonaws-eusc.eu/console/home?region=eusc-de-east-1"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "", "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "s3", "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "cloudwatch", "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "/ec2/home?region=eu-west-1#Instances:", "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://console.aws.amazon.com/iam/home", "https://console.aws.amazon.com/iam/home"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://us-east-2.console.aws.amazon.com/lambda/home?region=us-east-2", "https://us-east-2.console.aws.amazon.com/lambda/home?region=us-east-2"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://s3.console.aws.amazon.com/s3/buckets", "https://s3.console.aws.amazon.com/s3/buckets"},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://CONSOLE.aws.amazon.com/", "https://console.aws.amazon.com/"},
+		{partition.Lookup(partition.GovCloud), "us-gov-west-1", "", "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"},
+		{partition.Lookup(partition.GovCloud), "us-gov-west-1", "https://console.amazonaws-us-gov.com/ec2/home", "https://console.amazonaws-us-gov.com/ec2/home"},
+		{partition.Lookup(partition.China), "cn-north-1", "ec2", "https://console.amazonaws.cn/ec2/home?region=cn-north-1"},
+		{partition.Lookup(partition.EUSC), "eusc-de-east-1", "", "https://console.amazonaws-eusc.eu/console/home?region=eusc-de-east-1"},
 		// refused
-		{partitionAWS, "eu-west-1", "https://evil.example/", ""},
-		{partitionAWS, "eu-west-1", "http://console.aws.amazon.com/", ""},
-		{partitionAWS, "eu-west-1", "https://console.aws.amazon.com.evil.example/", ""},
-		{partitionAWS, "eu-west-1", "https://evil.example/console.aws.amazon.com", ""},
-		{partitionAWS, "eu-west-1", "https://user@console.aws.amazon.com/", ""},
-		{partitionAWS, "eu-west-1", "https://console.aws.amazon.com:8443/", ""},
-		{partitionAWS, "eu-west-1", "https://evil.console.aws.amazon.com/", ""},
-		{partitionAWS, "eu-west-1", "https://cn-north-1.console.aws.amazon.com/", ""},
-		{partitionAWS, "eu-west-1", "https://console.amazonaws.cn/", ""},
-		{partitionAWS, "eu-west-1", "//evil.example/", ""},
-		{partitionAWS, "eu-west-1", "/\\evil.example/", ""},
-		{partitionAWS, "eu-west-1", "javascript:alert(1)", ""},
-		{partitionAWS, "eu-west-1", "EC2", ""},
-		{partitionAWS, "eu-west-1", "/ec2/home\n", ""},
-		{partitionAWS, "eu-west-1", "https://console.aws.amazon.com\\@evil.example/", ""},
-		{partitionAWS, "eu-west-1", "/" + strings.Repeat("a", 3000), ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://evil.example/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "http://console.aws.amazon.com/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://console.aws.amazon.com.evil.example/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://evil.example/console.aws.amazon.com", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://user@console.aws.amazon.com/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://console.aws.amazon.com:8443/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://evil.console.aws.amazon.com/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://cn-north-1.console.aws.amazon.com/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://console.amazonaws.cn/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "//evil.example/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "/\\evil.example/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "javascript:alert(1)", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "EC2", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "/ec2/home\n", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "https://console.aws.amazon.com\\@evil.example/", ""},
+		{partition.Lookup(partition.AWS), "eu-west-1", "/" + strings.Repeat("a", 3000), ""},
 	}
 	for _, tc := range tests {
 		got, err := destinationURL(tc.part, tc.region, tc.dest)
@@ -255,25 +255,6 @@ func TestFederationName(t *testing.T) {
 	} {
 		if got := federationName(tc.arn, tc.profile); got != tc.want {
 			t.Errorf("federationName(%q, %q) = %q, want %q", tc.arn, tc.profile, got, tc.want)
-		}
-	}
-}
-
-func TestPartitionOfRegion(t *testing.T) {
-	for r, want := range map[string]string{
-		"us-east-1": "aws", "eu-central-2": "aws", "us-gov-east-1": "aws-us-gov", "cn-northwest-1": "aws-cn",
-		"eusc-de-east-1": "aws-eusc", "us-iso-east-1": "aws-iso", "us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f",
-	} {
-		if !validRegion(r) {
-			t.Errorf("validRegion(%q) = false", r)
-		}
-		if got := profiles.PartitionOf(r); got != want {
-			t.Errorf("profiles.PartitionOf(%q) = %q, want %q", r, got, want)
-		}
-	}
-	for _, r := range []string{"", "us", "US-EAST-1", "us-east-1/", "../x", "us-east-1\n", "us_east_1", strings.Repeat("a-", 20) + "1"} {
-		if validRegion(r) {
-			t.Errorf("validRegion(%q) = true", r)
 		}
 	}
 }

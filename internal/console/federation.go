@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
 // maxFederationReply bounds the federation endpoint's reply we read.
@@ -15,7 +17,7 @@ const maxFederationReply = 64 << 10
 
 // signinToken asks the federation endpoint for a SigninToken: a POST whose form body carries the
 // Session JSON (and SessionDuration when the kind allows it), so credentials never sit in a URL.
-func (s *signer) signinToken(ctx context.Context, p *Partition, region string, cr *consoleCreds, m mode) (string, error) {
+func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region string, cr *consoleCreds, m mode) (string, error) {
 	endpoint := s.env.SigninEndpoint
 	if endpoint == "" {
 		endpoint = "https://" + p.SigninHost(region) + "/federation"
@@ -76,7 +78,7 @@ func (s *signer) signinToken(ctx context.Context, p *Partition, region string, c
 
 // loginURL is the console login URL on the partition's sign-in host. It carries the SigninToken:
 // a bearer secret for about 15 minutes.
-func loginURL(p *Partition, region, issuer, destination, token string) string {
+func loginURL(p *partition.Partition, region, issuer, destination, token string) string {
 	return "https://" + p.SigninHost(region) + "/federation?Action=login" +
 		"&Issuer=" + url.QueryEscape(issuer) +
 		"&Destination=" + url.QueryEscape(destination) +
@@ -84,8 +86,8 @@ func loginURL(p *Partition, region, issuer, destination, token string) string {
 }
 
 // logoutFirstURL signs the browser out of any console session first, then follows the login URL.
-func logoutFirstURL(p *Partition, region, login string) string {
-	return p.logoutURL(region) + "?Action=logout&redirect_uri=" + url.QueryEscape(login)
+func logoutFirstURL(p *partition.Partition, region, login string) string {
+	return logoutURL(p, region) + "?Action=logout&redirect_uri=" + url.QueryEscape(login)
 }
 
 func hostOf(u string) string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -242,30 +243,31 @@ func (s *signer) modeOf(top *link) (mode, error) {
 
 // partitionAndRegion decides the partition (from the role ARN, else the region), the console
 // region and the region the SDK's STS calls use.
-func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *Partition, region, stsRegion string, err error) {
+func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *partition.Partition, region, stsRegion string, err error) {
 	profRegion := top.p.Get("region")
-	if s.opt.Region != "" && !validRegion(s.opt.Region) {
+	if s.opt.Region != "" && !partition.ValidRegion(s.opt.Region) {
 		return nil, "", "", newErr(CodeInvalidRegion, nil, "%q is not an AWS region name (like eu-west-1)", truncate(s.opt.Region, 40))
 	}
-	if profRegion != "" && !validRegion(profRegion) {
+	if profRegion != "" && !partition.ValidRegion(profRegion) {
 		return nil, "", "", newErr(CodeInvalidRegion, nil, "profile %q has region = %q, which is not an AWS region name; fix it in ~/.aws/config", top.name, truncate(profRegion, 40))
 	}
 	arn := top.roleARN
 	if arn == "" {
 		arn = top.p.Get("role_arn") // web identity
 	}
+	arnPart, _, _ := partition.ParseARN(arn)
 	var partID, from string
 	switch {
-	case partitionOfARN(arn) != "":
-		partID, from = partitionOfARN(arn), "role "+arn
+	case arnPart != "":
+		partID, from = arnPart, "role "+arn
 	case s.opt.Region != "":
-		partID, from = profiles.PartitionOf(s.opt.Region), "region "+s.opt.Region
+		partID, from = partition.Of(s.opt.Region), "region "+s.opt.Region
 	case profRegion != "":
-		partID, from = profiles.PartitionOf(profRegion), "region "+profRegion
+		partID, from = partition.Of(profRegion), "region "+profRegion
 	default:
-		partID, from = "aws", "profile "+top.name
-		if sr := ssoRegion(cfg, top.deepest()); validRegion(sr) {
-			partID, from = profiles.PartitionOf(sr), "SSO region "+sr
+		partID, from = partition.AWS, "profile "+top.name
+		if sr := ssoRegion(cfg, top.deepest()); partition.ValidRegion(sr) {
+			partID, from = partition.Of(sr), "SSO region "+sr
 		}
 	}
 	if part, err = lookupPartition(partID, from); err != nil {
@@ -275,7 +277,7 @@ func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *Par
 		if r.region == "" {
 			continue
 		}
-		if rp := profiles.PartitionOf(r.region); rp != part.ID {
+		if rp := partition.Of(r.region); rp != part.ID {
 			if _, err := lookupPartition(rp, "region "+r.region); err != nil {
 				return nil, "", "", err
 			}

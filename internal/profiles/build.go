@@ -2,9 +2,11 @@ package profiles
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
 // expiryKeys are the settings tools write next to temporary keys, in the order they are trusted.
@@ -101,26 +103,30 @@ func (c *checker) build(p *Profile, ap *awsconfig.Profile, now time.Time) {
 
 	// Partition and account.
 	arnPartition, arnAccount := "", ""
-	if part, acct, ok := ParseARN(f.roleARN); ok {
+	if part, acct, ok := partition.ParseARN(f.roleARN); ok {
 		arnPartition, arnAccount = part, acct
 	}
-	if part, _, ok := ParseARN(f.mfaSerial); ok && arnPartition == "" {
+	if part, _, ok := partition.ParseARN(f.mfaSerial); ok && arnPartition == "" {
 		arnPartition = part
 	}
 	switch {
 	case p.Region != "":
-		p.Partition = PartitionOf(p.Region)
+		p.Partition = partition.Of(p.Region)
 		if arnPartition != "" && arnPartition != p.Partition {
 			warns = append(warns, fmt.Sprintf("region %s is in partition %s but the ARNs in this profile are in %s; fix region or the ARN", p.Region, p.Partition, arnPartition))
 		}
 	case arnPartition != "":
 		p.Partition = arnPartition
 	case p.SSORegion != "":
-		p.Partition = PartitionOf(p.SSORegion)
+		p.Partition = partition.Of(p.SSORegion)
 	default:
-		p.Partition = PartitionAWS
+		p.Partition = partition.AWS
 	}
-	if !HasPublicConsole(p.Partition) {
+	switch pt := partition.Lookup(p.Partition); {
+	case pt == nil:
+		warns = append(warns, fmt.Sprintf("partition %s is not one this host knows (%s), so it cannot open it; check the ARNs",
+			p.Partition, strings.Join(partition.WithConsole(), ", ")))
+	case !pt.HasConsole():
 		warns = append(warns, fmt.Sprintf("partition %s has no public AWS Console, so this host cannot open it", p.Partition))
 	}
 	switch {

@@ -243,49 +243,6 @@ func TestBuildExpiry(t *testing.T) {
 	}
 }
 
-func TestPartitionOf(t *testing.T) {
-	tests := map[string]string{
-		"":                "aws",
-		"us-east-1":       "aws",
-		"eu-west-1":       "aws",
-		"us-gov-west-1":   "aws-us-gov",
-		"cn-north-1":      "aws-cn",
-		"cn-northwest-1":  "aws-cn",
-		"eusc-de-east-1":  "aws-eusc",
-		"us-iso-east-1":   "aws-iso",
-		"us-isob-east-1":  "aws-iso-b",
-		"eu-isoe-west-1":  "aws-iso-e",
-		"us-isof-south-1": "aws-iso-f",
-		"US-GOV-EAST-1":   "aws-us-gov",
-		"usgov":           "aws",
-	}
-	for region, want := range tests {
-		if got := PartitionOf(region); got != want {
-			t.Errorf("PartitionOf(%q) = %q, want %q", region, got, want)
-		}
-	}
-}
-
-func TestParseARN(t *testing.T) {
-	tests := []struct {
-		in, partition, account string
-		ok                     bool
-	}{
-		{"arn:aws:iam::123456789012:role/x", "aws", "123456789012", true},
-		{"arn:aws-us-gov:iam::123456789012:role/a/b", "aws-us-gov", "123456789012", true},
-		{"arn:aws-cn:iam::123456789012:mfa/me", "aws-cn", "123456789012", true},
-		{"GAHT12345678", "", "", false},
-		{"arn:aws:iam", "", "", false},
-		{"arn::iam::1:role/x", "", "", false},
-	}
-	for _, tt := range tests {
-		p, a, ok := ParseARN(tt.in)
-		if p != tt.partition || a != tt.account || ok != tt.ok {
-			t.Errorf("ParseARN(%q) = %q, %q, %v", tt.in, p, a, ok)
-		}
-	}
-}
-
 func TestBuildPartition(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -303,6 +260,7 @@ func TestBuildPartition(t *testing.T) {
 		{"region wins, mismatch warned", []string{"role_arn=arn:aws-cn:iam::1:role/r", "source_profile=base", "region=us-east-1"}, "aws", []string{"partition aws but the ARNs in this profile are in aws-cn"}},
 		{"iso warned", []string{keyID, secret, "region=us-iso-east-1"}, "aws-iso", []string{"no public AWS Console"}},
 		{"iso-b warned", []string{keyID, secret, "region=us-isob-east-1"}, "aws-iso-b", []string{"aws-iso-b has no public AWS Console"}},
+		{"unknown partition warned", []string{"role_arn=arn:aws-gov:iam::1:role/r", "source_profile=base"}, "aws-gov", []string{"partition aws-gov is not one this host knows (aws, aws-us-gov, aws-cn, aws-eusc)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

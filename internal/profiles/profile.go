@@ -52,7 +52,4 @@ type Profile struct {
 	MFASerial     string   `json:"mfa_serial,omitempty"`
 	SSOTokenState string   `json:"sso_token_state,omitempty"`
 	Warnings      []string `json:"warnings,omitempty"`
-
-	// Settings is the merged non-secret settings; only the CLI's --json fills it.
-	Settings map[string]string `json:"settings,omitempty"`
 }

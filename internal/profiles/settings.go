@@ -14,24 +14,38 @@ var keptDespiteName = map[string]bool{
 	"sso_registration_scopes":  true,
 }
 
-// SafeSettings returns a copy of p's merged settings without secrets, for display (the CLI's
-// --json). It drops aws_secret_access_key, aws_session_token, aws_security_token and every key
-// whose name contains "secret", "token" or "password" (except the non-secret keys
-// web_identity_token_file, x_security_token_expires and sso_registration_scopes). It also drops
-// aws_access_key_id: a key id alone is not a secret, but it identifies the IAM user and is half of
-// a credential, so to be safe it never leaves the host. Values of other keys are returned as
-// they are (credential_process is kept: it is a command line, which should not hold secrets).
-// It returns nil for a nil profile.
-func SafeSettings(p *awsconfig.Profile) map[string]string {
+// SafeSettings returns p's merged settings without secrets, for display (the CLI's --json), as
+// aws-sdk-go-v2 resolves them: a key followed by indented "k = v" lines (s3 =, then
+// max_concurrent_requests = 10) maps to its sub-properties (a map[string]string), any other key
+// to its value (a string). The result is never nil, so that it always shows as an object.
+//
+// It drops aws_secret_access_key, aws_session_token, aws_security_token and every key or
+// sub-property key whose name contains "secret", "token" or "password" (except the non-secret
+// keys web_identity_token_file, x_security_token_expires and sso_registration_scopes). It also
+// drops aws_access_key_id: a key id alone is not a secret, but it identifies the IAM user and is
+// half of a credential, so to be safe it never leaves the host. Values of other keys are returned
+// as they are (credential_process is kept: it is a command line, which should not hold secrets).
+func SafeSettings(p *awsconfig.Profile) map[string]any {
+	out := map[string]any{}
 	if p == nil {
-		return nil
+		return out
 	}
-	out := make(map[string]string, len(p.Settings))
 	for k, v := range p.Settings {
 		if isSecretKey(k) {
 			continue
 		}
-		out[k] = v
+		sub := p.SubProperties[k]
+		if sub == nil {
+			out[k] = v
+			continue
+		}
+		m := make(map[string]string, len(sub))
+		for sk, sv := range sub {
+			if !isSecretKey(sk) {
+				m[sk] = sv
+			}
+		}
+		out[k] = m
 	}
 	return out
 }

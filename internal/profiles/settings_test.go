@@ -1,7 +1,7 @@
 package profiles
 
 import (
-	"maps"
+	"reflect"
 	"testing"
 )
 
@@ -14,19 +14,26 @@ func TestSafeSettings(t *testing.T) {
 		"sso_start_url=https://x", "granted_color=red",
 	)
 	got := SafeSettings(p)
-	want := map[string]string{
+	want := map[string]any{
 		"region": "eu-west-1", "role_arn": "arn:aws:iam::1:role/r", "sso_registration_scopes": "sso:account:access",
 		"web_identity_token_file": "/var/run/token", "x_security_token_expires": "2025-01-01T00:00:00Z",
 		"credential_process": "/bin/creds", "sso_start_url": "https://x", "granted_color": "red",
 	}
-	if !maps.Equal(got, want) {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("SafeSettings = %v\nwant %v", got, want)
 	}
 	got["region"] = "changed"
 	if p.Settings["region"] != "eu-west-1" {
 		t.Error("SafeSettings aliases the profile's map")
 	}
-	if SafeSettings(nil) != nil {
-		t.Error("nil profile: want nil")
+	if s := SafeSettings(nil); s == nil || len(s) != 0 {
+		t.Errorf("nil profile: %v, want an empty map", s)
+	}
+	p.SubProperties = map[string]map[string]string{"s3": {"max_concurrent_requests": "10", "sso_token": "x"}}
+	p.Settings["s3"] = ""
+	p.Settings["ec2"] = ""
+	got = SafeSettings(p)
+	if s3, ec2 := got["s3"], got["ec2"]; !reflect.DeepEqual(s3, map[string]string{"max_concurrent_requests": "10"}) || ec2 != "" {
+		t.Errorf("s3 = %#v, ec2 = %#v: want the sub-properties without the secret one, and an empty string", s3, ec2)
 	}
 }
