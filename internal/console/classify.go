@@ -104,8 +104,10 @@ func (s *signer) classifyAPI(err error, ae smithy.APIError, what string) *Error 
 		what, s.profile, sanitize(code), detail, shellQuote(s.profile))
 }
 
-// sanitize keeps an AWS message printable and short.
+// sanitize keeps an AWS message printable and short, scrubbed of secret-shaped values before it
+// is cut (a cut secret would no longer look like one).
 func sanitize(v string) string {
+	v = redactShapes(v)
 	v = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return ' '

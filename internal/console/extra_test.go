@@ -147,6 +147,34 @@ func TestErrorsRedactEchoedSecrets(t *testing.T) {
 	assertNoSecrets(t, "error", err.Error())
 }
 
+// Values shaped like a secret key or a session token are scrubbed even when they are not ones
+// this sign-in knows (AWS may echo another credential); hex digests (an SSO cache file name) and
+// ordinary words are not.
+func TestErrorsRedactSecretShapedValues(t *testing.T) {
+	const (
+		otherSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz9OTHER0X" // 40 base64 characters
+		cacheName   = "8f1b0f8b6d2c4a2b9e7f3c5d1a0b2c3d4e5f6a7b"  // a SHA-1 in hex: 40 characters
+	)
+	otherToken := strings.Repeat("IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJGMEQCIF", 4)
+	w := newTestWorld(t)
+	w.aws.Fail("AssumeRole", fakeaws.Failure{Code: "AccessDenied",
+		Message: "file ~/.aws/sso/cache/" + cacheName + ".json denied: " + strings.Repeat("x ", 100) + "secret " + otherSecret + " token " + otherToken})
+	_, err := w.signIn("role", Options{})
+	if CodeOf(err) != CodeAccessDenied {
+		t.Fatalf("err = %v", err)
+	}
+	msg := err.Error()
+	// The message is cut to a few hundred characters: no piece of a secret may stand at the cut.
+	for _, secret := range []string{otherSecret, otherToken[:60], otherSecret[:20], otherToken[:20]} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("error text holds %q: %s", secret, msg)
+		}
+	}
+	if !strings.Contains(msg, cacheName) || !strings.Contains(msg, "denied") {
+		t.Errorf("error text lost what is not a secret: %s", msg)
+	}
+}
+
 // The canary sweep: every kind, every failure the fake can produce: no secret in any error text
 // or Result.String.
 func TestCanarySecretsNeverInErrors(t *testing.T) {

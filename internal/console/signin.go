@@ -90,15 +90,44 @@ func (s *signer) warn(w string) { s.warnings = append(s.warnings, w) }
 // accessKeyRE matches AWS access key ids (long-term AKIA…, temporary ASIA…).
 var accessKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,124}\b`) }) // lazy: keeps process start fast
 
+// base64RunRE matches runs of base64 characters: secret access keys are 40 of them, session and
+// sign-in tokens hundreds.
+var base64RunRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z0-9+/=_-]{40,}`) })
+
+// secretShaped reports a run that looks like a secret access key (40 characters mixing upper and
+// lower case and digits, as random base64 does, unlike a hex digest or a word) or a token (100
+// or more).
+func secretShaped(run string) bool {
+	if len(run) >= 100 {
+		return true
+	}
+	if len(strings.TrimRight(run, "=")) != 40 {
+		return false
+	}
+	return strings.ContainsAny(run, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.ContainsAny(run, "abcdefghijklmnopqrstuvwxyz") &&
+		strings.ContainsAny(run, "0123456789")
+}
+
 // redact replaces every secret seen during this SignIn, and anything shaped like an access key
-// id, in msg.
+// id, a secret key or a token (AWS may echo a credential this SignIn never saw), in msg.
 func (s *signer) redact(msg string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, x := range s.secrets {
 		msg = strings.ReplaceAll(msg, x, "[redacted]")
 	}
-	return accessKeyRE().ReplaceAllString(msg, "[redacted]")
+	return redactShapes(msg)
+}
+
+// redactShapes replaces what is shaped like an access key id, a secret key or a token.
+func redactShapes(msg string) string {
+	msg = accessKeyRE().ReplaceAllString(msg, "[redacted]")
+	return base64RunRE().ReplaceAllStringFunc(msg, func(run string) string {
+		if secretShaped(run) {
+			return "[redacted]"
+		}
+		return run
+	})
 }
 
 // mode is how console-capable credentials are made.
