@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
@@ -431,7 +432,7 @@ func checkStranger(t *testing.T, br browser, rs *reportServer, bin, home, logFil
 		t.Errorf("the host started for %s: no reply frame (%v): %q", br.stranger, err, out.Bytes())
 		return
 	}
-	if !isError(m) || m["code"] != nativemsg.CodeCallerNotAllowed || !strings.Contains(m["message"].(string), "--chrome-origin "+br.stranger) {
+	if !isError(m) || m["code"] != string(apierr.CodeCallerNotAllowed) || !strings.Contains(m["message"].(string), "--chrome-origin "+br.stranger) {
 		t.Errorf("the host started for %s answered %v; want caller_not_allowed naming --chrome-origin %s", br.stranger, m, br.stranger)
 	}
 	if strings.Contains(m["message"].(string), home) {

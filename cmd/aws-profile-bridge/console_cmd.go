@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 )
@@ -42,7 +43,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	duration := fs.String("duration", "", "console session length, e.g. 8h or 28800 (roles assumed with long-term keys: 15m-12h)")
 	mfaCode := fs.String("mfa-code", "", "current MFA code (asked for on a terminal when the role needs one)")
 	logoutFirst := fs.Bool("logout-first", false, "sign out of any other AWS account in the browser first")
-	asJSON := fs.Bool("json", false, "print the same JSON object the native host sends (it holds the URL)")
+	asJSON := fs.Bool("json", false, "print the same JSON object the native host sends (it holds the URL); on failure, its error object")
 
 	profile, code, done := parseWithPositional(fs, args, stdout)
 	if done {
@@ -84,12 +85,10 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
 	cfg, err := svc.Config()
 	if err != nil {
-		fmt.Fprintln(stderr, "aws-profile-bridge:", userMessage(err))
-		return 1
+		return fail(err, *asJSON, stdout, stderr)
 	}
 	if cfg.Profile(profile) == nil {
-		fmt.Fprintf(stderr, "aws-profile-bridge: no profile %q in %s or %s; run `aws-profile-bridge profiles` to list them\n", profile, st.AWS.ConfigFile, st.AWS.CredentialsFile)
-		return 1
+		return fail(apierr.New(apierr.CodeProfileNotFound, "no profile %q in %s or %s; run `aws-profile-bridge profiles` to list them", profile, st.AWS.ConfigFile, st.AWS.CredentialsFile), *asJSON, stdout, stderr)
 	}
 	dest := *service
 	if *path != "" {
@@ -99,8 +98,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Region: *region, Destination: dest, SessionDuration: dur, MFACode: *mfaCode, LogoutFirst: *logoutFirst,
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "aws-profile-bridge:", userMessage(err))
-		return 1
+		return fail(err, *asJSON, stdout, stderr)
 	}
 	reply := bridge.NewConsoleURLReply(cfg, profile, res)
 	for _, w := range res.Warnings {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -130,5 +131,33 @@ func TestConsoleCommandMFACode(t *testing.T) {
 	ar := fake.Find("AssumeRole")
 	if len(ar) != 1 || ar[0].Params.Get("TokenCode") != "654321" || ar[0].Params.Get("SerialNumber") != "arn:aws:iam::111122223333:mfa/alice" {
 		t.Errorf("AssumeRole MFA params: %+v", ar)
+	}
+}
+
+// With --json a failure is the protocol's error object on stdout (what the native host would
+// send), and the message for people on stderr.
+func TestJSONFailuresPrintTheErrorObject(t *testing.T) {
+	cliHome(t)
+	tests := []struct {
+		args []string
+		code string
+	}{
+		{[]string{"console", "nope", "--json"}, "profile_not_found"},
+		{[]string{"console", "mfa", "--json"}, "mfa_required"},
+	}
+	for _, tc := range tests {
+		code, out, errOut := runCLI(tc.args...)
+		var v struct{ Action, Code, Message string }
+		if err := json.Unmarshal([]byte(out), &v); err != nil || code != 1 {
+			t.Fatalf("%v: exit %d, stdout %q: %v", tc.args, code, out, err)
+		}
+		if v.Action != "error" || v.Code != tc.code || v.Message == "" || !strings.Contains(errOut, v.Message) {
+			t.Errorf("%v: stdout %s, stderr %q", tc.args, out, errOut)
+		}
+	}
+	os.WriteFile(filepath.Join(os.Getenv("HOME"), ".aws", "config"), []byte("[profile x\n"), 0o600)
+	code, out, _ := runCLI("profiles", "--json")
+	if code != 1 || !strings.Contains(out, `"code":"config_error"`) {
+		t.Errorf("profiles --json on a broken config: exit %d, stdout %q", code, out)
 	}
 }

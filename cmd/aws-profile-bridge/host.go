@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
@@ -39,7 +40,7 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 
 	if serr != nil {
 		log.Error().Err(serr).Msg("bad setting")
-		return refuse(stdin, stdout, bridge.CodeConfigError, serr.Error()+"; fix the variable in the environment the browser starts from", log)
+		return refuse(stdin, stdout, apierr.CodeConfigError, serr.Error()+"; fix the variable in the environment the browser starts from", log)
 	}
 	home := st.Home
 	if err := caller.Check(install.ChromiumManifests(runtime.GOOS, home)); err != nil {
@@ -70,8 +71,8 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 
 // refuse answers every request with one error frame until EOF, so the extension shows a reason
 // instead of spinning.
-func refuse(stdin io.Reader, stdout io.Writer, code bridge.Code, msg string, log zerolog.Logger) int {
-	reply := bridge.ErrorReply(&bridge.Error{Code: code, Message: msg})
+func refuse(stdin io.Reader, stdout io.Writer, code apierr.Code, msg string, log zerolog.Logger) int {
+	reply := apierr.Reply(&apierr.Error{Code: code, Message: msg}, false)
 	_ = nativemsg.Serve(context.Background(), stdin, stdout, func(context.Context, []byte) []byte { return reply }, log)
 	return 1
 }

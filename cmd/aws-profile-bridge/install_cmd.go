@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
@@ -178,7 +179,7 @@ func cmdDoctor(args []string, stdout, stderr io.Writer) int {
 		AWSFiles: awsFiles(st), LoadAWS: func() (int, []string, error) {
 			list, cfg, err := (&bridge.Service{Paths: st.AWS}).Profiles(false, nil)
 			if err != nil {
-				return 0, nil, errors.New(userMessage(err))
+				return 0, nil, errors.New(apierr.MessageOf(err))
 			}
 			warns := slices.Clone(cfg.Warnings)
 			for i := range list {

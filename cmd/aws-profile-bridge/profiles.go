@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
@@ -23,7 +24,8 @@ reject, what cannot sign in) go to stderr.
 
 --json prints a JSON array of the same profile objects the native host sends, each with its
 merged non-secret settings under "settings", an object (never secret keys or session tokens);
-a key with indented sub-properties (s3 = then max_concurrent_requests = 10) holds an object.`
+a key with indented sub-properties (s3 = then max_concurrent_requests = 10) holds an object.
+On failure --json prints the protocol's error object {"action":"error","code":…,"message":…}.`
 
 func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("profiles", profilesHelp, stderr)
@@ -40,8 +42,7 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
 	list, cfg, err := svc.Profiles(!*noSSO, nil)
 	if err != nil {
-		fmt.Fprintln(stderr, "aws-profile-bridge:", userMessage(err))
-		return 1
+		return fail(err, *asJSON, stdout, stderr)
 	}
 	if *asJSON {
 		out := make([]jsonProfile, len(list))
@@ -141,12 +142,14 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func userMessage(err error) string {
-	var b struct {
-		Message string `json:"message"`
+// fail reports a failed command: the message for people on stderr and, with --json, the
+// protocol's error object (the one every face writes) on stdout. It returns the exit code 1.
+func fail(err error, asJSON bool, stdout, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "aws-profile-bridge:", apierr.MessageOf(err))
+	if asJSON {
+		stdout.Write(append(apierr.Reply(err, false), '\n'))
 	}
-	_ = json.Unmarshal(bridge.ErrorReply(err), &b)
-	return b.Message
+	return 1
 }
 
 // warnUnsafeAWSFiles warns about AWS files others can change (or read, for credentials), with the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
@@ -93,11 +94,11 @@ func (s *Service) Handle(ctx context.Context, raw []byte) []byte {
 // finish makes the reply of a request that ran (the error object when err is set) and logs one
 // "request" line: the action, the sizes, the time taken, and on failure the code and the cause
 // (never the request itself). requestBytes < 0 leaves the request size out.
-func (s *Service) finish(start time.Time, action string, requestBytes int, reply []byte, err error) ([]byte, Code) {
+func (s *Service) finish(start time.Time, action string, requestBytes int, reply []byte, err error) ([]byte, apierr.Code) {
 	ev := s.Log.Info()
-	var code Code
+	var code apierr.Code
 	if err != nil {
-		reply, code = ErrorReply(err), codeOf(err)
+		reply, code = apierr.Reply(err, false), apierr.CodeOf(err)
 		ev = s.Log.Warn().Str("code", string(code)).Err(err)
 	}
 	ev = ev.Str("action", logAction(action))
@@ -137,7 +138,7 @@ func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 		return marshal(map[string]string{"action": ActionVersion, "version": s.Version, "commit": s.Commit, "protocol": ProtocolVersion})
 	case ActionOpenProfile:
 		if req.ProfileName == "" {
-			return nil, errorf(CodeMissingField, "openProfile needs a profileName")
+			return nil, apierr.New(apierr.CodeMissingField, "openProfile needs a profileName")
 		}
 		cfg, err := s.load()
 		if err != nil {
@@ -145,7 +146,7 @@ func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 		}
 		if cfg.Profile(req.ProfileName) == nil {
 			// No local paths in replies: they reach the browser (and, over HTTP, any token holder).
-			return nil, errorf(CodeProfileNotFound, "no profile %q in your AWS config or credentials file; run `aws-profile-bridge profiles` to list them", req.ProfileName)
+			return nil, apierr.New(apierr.CodeProfileNotFound, "no profile %q in your AWS config or credentials file; run `aws-profile-bridge profiles` to list them", req.ProfileName)
 		}
 		open := s.Open
 		if open == nil {
@@ -157,9 +158,9 @@ func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
 		}
 		return marshal(v)
 	case "":
-		return nil, errorf(CodeMissingField, "the request has no action; send one of getProfiles, enrichSSOProfiles, openProfile, version")
+		return nil, apierr.New(apierr.CodeMissingField, "the request has no action; send one of getProfiles, enrichSSOProfiles, openProfile, version")
 	}
-	return nil, errorf(CodeUnknownAction, "unknown action %q; this host (protocol %s) knows getProfiles, enrichSSOProfiles, openProfile, version", safeAction(req.Action), ProtocolVersion)
+	return nil, apierr.New(apierr.CodeUnknownAction, "unknown action %q; this host (protocol %s) knows getProfiles, enrichSSOProfiles, openProfile, version", safeAction(req.Action), ProtocolVersion)
 }
 
 // Config reads both files (once they are not being written), with the same errors as the actions.
@@ -186,11 +187,11 @@ func (s *Service) load() (*awsconfig.Config, error) {
 		var pe *awsconfig.ParseError
 		switch {
 		case errors.As(err, &pe):
-			return nil, &Error{Code: CodeConfigError, Message: fmt.Sprintf("%s line %d: %s; fix that line and try again", pe.File, pe.Line, pe.Msg), Err: err}
+			return nil, &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("%s line %d: %s; fix that line and try again", pe.File, pe.Line, pe.Msg), Err: err}
 		case errors.Is(err, fs.ErrPermission):
-			return nil, &Error{Code: CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files (%v); check their owner and permissions", err), Err: err}
+			return nil, &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files (%v); check their owner and permissions", err), Err: err}
 		default:
-			return nil, &Error{Code: CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files: %v", err), Err: err}
+			return nil, &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files: %v", err), Err: err}
 		}
 	}
 	return cfg, nil
@@ -201,18 +202,18 @@ func (s *Service) load() (*awsconfig.Config, error) {
 func DecodeRequest(raw []byte) (Request, error) {
 	var req Request
 	if !utf8.Valid(raw) {
-		return req, errorf(CodeInvalidJSON, "the request is not valid UTF-8")
+		return req, apierr.New(apierr.CodeInvalidJSON, "the request is not valid UTF-8")
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return req, errorf(CodeInvalidRequest, "the request must be a JSON object like {\"action\":\"getProfiles\"}, not a JSON %s", typeErr.Value)
+			return req, apierr.New(apierr.CodeInvalidRequest, "the request must be a JSON object like {\"action\":\"getProfiles\"}, not a JSON %s", typeErr.Value)
 		}
-		return req, &Error{Code: CodeInvalidJSON, Message: "the request is not valid JSON: " + err.Error(), Err: err}
+		return req, &apierr.Error{Code: apierr.CodeInvalidJSON, Message: "the request is not valid JSON: " + err.Error(), Err: err}
 	}
 	if obj == nil { // the literal null
-		return req, errorf(CodeInvalidRequest, "the request must be a JSON object like {\"action\":\"getProfiles\"}, not null")
+		return req, apierr.New(apierr.CodeInvalidRequest, "the request must be a JSON object like {\"action\":\"getProfiles\"}, not null")
 	}
 	fields := []struct {
 		key string
@@ -235,54 +236,13 @@ func DecodeRequest(raw []byte) (Request, error) {
 			continue
 		}
 		if err := json.Unmarshal(v, f.dst); err != nil {
-			return req, errorf(CodeInvalidRequest, "field %q has the wrong type (%s)", f.key, shortJSON(v))
+			return req, apierr.New(apierr.CodeInvalidRequest, "field %q has the wrong type (%s)", f.key, shortJSON(v))
 		}
 	}
 	if req.Offset < 0 || req.Limit < 0 {
-		return req, errorf(CodeInvalidRequest, "offset and limit must not be negative")
+		return req, apierr.New(apierr.CodeInvalidRequest, "offset and limit must not be negative")
 	}
 	return req, nil
-}
-
-// ErrorReply renders err as the protocol's error object.
-func ErrorReply(err error) []byte {
-	b, _ := json.Marshal(struct {
-		Action  string `json:"action"`
-		Code    Code   `json:"code"`
-		Message string `json:"message"`
-	}{"error", codeOf(err), messageOf(err)})
-	return b
-}
-
-// CodedError is any error that carries a stable code (the console package's errors do).
-type CodedError interface {
-	error
-	ErrorCode() string
-	UserMessage() string
-}
-
-func codeOf(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	var c CodedError
-	if errors.As(err, &c) {
-		return Code(c.ErrorCode())
-	}
-	return CodeInternal
-}
-
-func messageOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	var c CodedError
-	if errors.As(err, &c) {
-		return c.UserMessage()
-	}
-	return "internal error in aws-profile-bridge; the log file has the details"
 }
 
 // logAction names the action for the log: a known name or "unknown", never caller-controlled text.
@@ -311,10 +271,10 @@ func shortJSON(v json.RawMessage) string {
 func marshal(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, &Error{Code: CodeInternal, Message: "cannot encode the reply", Err: err}
+		return nil, &apierr.Error{Code: apierr.CodeInternal, Message: "cannot encode the reply", Err: err}
 	}
 	if len(b) > MaxReply {
-		return nil, errorf(CodeReplyTooLarge, "the reply would exceed 1 MB")
+		return nil, apierr.New(apierr.CodeReplyTooLarge, "the reply would exceed 1 MB")
 	}
 	return b, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
@@ -17,7 +18,7 @@ import (
 func TestDecodeRequest(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		code Code // "" = ok
+		code apierr.Code // "" = ok
 		want Request
 	}{
 		{`{"action":"getProfiles"}`, "", Request{Action: "getProfiles"}},
@@ -27,25 +28,25 @@ func TestDecodeRequest(t *testing.T) {
 			Request{Action: "openProfile", ProfileName: "x", Region: "eu-west-1", SessionDuration: 3600, LogoutFirst: true, MFACode: "123456", Destination: "s3"}},
 		{`{"action":"getProfiles","offset":5,"limit":10}`, "", Request{Action: "getProfiles", Offset: 5, Limit: 10}},
 		{`{"action":"getProfiles","profileNames":null}`, "", Request{Action: "getProfiles"}},
-		{`{"action":`, CodeInvalidJSON, Request{}},
-		{``, CodeInvalidJSON, Request{}},
-		{`{"action":"getProfiles"}{}`, CodeInvalidJSON, Request{}},
-		{"{\"action\":\"get\xffProfiles\"}", CodeInvalidJSON, Request{}},
-		{`[]`, CodeInvalidRequest, Request{}},
-		{`"getProfiles"`, CodeInvalidRequest, Request{}},
-		{`42`, CodeInvalidRequest, Request{}},
-		{`null`, CodeInvalidRequest, Request{}},
-		{`{"action":42}`, CodeInvalidRequest, Request{}},
-		{`{"action":"enrichSSOProfiles","profileNames":"a"}`, CodeInvalidRequest, Request{}},
-		{`{"action":"enrichSSOProfiles","profileNames":[1]}`, CodeInvalidRequest, Request{}},
-		{`{"action":"getProfiles","offset":-1}`, CodeInvalidRequest, Request{}},
-		{`{"action":"getProfiles","limit":1.5}`, CodeInvalidRequest, Request{}},
-		{`{"action":"openProfile","logoutFirst":"yes"}`, CodeInvalidRequest, Request{}},
+		{`{"action":`, apierr.CodeInvalidJSON, Request{}},
+		{``, apierr.CodeInvalidJSON, Request{}},
+		{`{"action":"getProfiles"}{}`, apierr.CodeInvalidJSON, Request{}},
+		{"{\"action\":\"get\xffProfiles\"}", apierr.CodeInvalidJSON, Request{}},
+		{`[]`, apierr.CodeInvalidRequest, Request{}},
+		{`"getProfiles"`, apierr.CodeInvalidRequest, Request{}},
+		{`42`, apierr.CodeInvalidRequest, Request{}},
+		{`null`, apierr.CodeInvalidRequest, Request{}},
+		{`{"action":42}`, apierr.CodeInvalidRequest, Request{}},
+		{`{"action":"enrichSSOProfiles","profileNames":"a"}`, apierr.CodeInvalidRequest, Request{}},
+		{`{"action":"enrichSSOProfiles","profileNames":[1]}`, apierr.CodeInvalidRequest, Request{}},
+		{`{"action":"getProfiles","offset":-1}`, apierr.CodeInvalidRequest, Request{}},
+		{`{"action":"getProfiles","limit":1.5}`, apierr.CodeInvalidRequest, Request{}},
+		{`{"action":"openProfile","logoutFirst":"yes"}`, apierr.CodeInvalidRequest, Request{}},
 	} {
 		got, err := DecodeRequest([]byte(tc.in))
 		if tc.code != "" {
-			if codeOf(err) != tc.code {
-				t.Errorf("%q: code %q (%v), want %q", tc.in, codeOf(err), err, tc.code)
+			if apierr.CodeOf(err) != tc.code {
+				t.Errorf("%q: code %q (%v), want %q", tc.in, apierr.CodeOf(err), err, tc.code)
 			}
 			continue
 		}
@@ -193,12 +194,12 @@ func TestHandleActions(t *testing.T) {
 	if r["version"] != "1.2.3" || r["commit"] != "abc" || r["protocol"] != ProtocolVersion {
 		t.Errorf("version: %v", r)
 	}
-	for req, code := range map[string]Code{
-		`{"action":"openProfile","profileName":"zzz"}`: CodeProfileNotFound,
-		`{"action":"openProfile","profileName":"a"}`:   Code("no_credentials"),
-		`{"action":"openProfile"}`:                     CodeMissingField,
-		`{"action":"nope"}`:                            CodeUnknownAction,
-		`{}`:                                           CodeMissingField,
+	for req, code := range map[string]apierr.Code{
+		`{"action":"openProfile","profileName":"zzz"}`: apierr.CodeProfileNotFound,
+		`{"action":"openProfile","profileName":"a"}`:   apierr.CodeNoCredentials,
+		`{"action":"openProfile"}`:                     apierr.CodeMissingField,
+		`{"action":"nope"}`:                            apierr.CodeUnknownAction,
+		`{}`:                                           apierr.CodeMissingField,
 	} {
 		r = handle(t, s, req)
 		if r["action"] != "error" || r["code"] != string(code) || r["message"] == "" {
@@ -222,7 +223,7 @@ func TestHandleConfigErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := handle(t, s, `{"action":"getProfiles"}`)
-	if r["action"] != "error" || r["code"] != string(CodeConfigError) || !strings.Contains(r["message"].(string), "config") {
+	if r["action"] != "error" || r["code"] != string(apierr.CodeConfigError) || !strings.Contains(r["message"].(string), "config") {
 		t.Errorf("unreadable config: %v", r)
 	}
 	// A missing file is an empty file.
@@ -230,13 +231,5 @@ func TestHandleConfigErrors(t *testing.T) {
 	r = handle(t, s, `{"action":"getProfiles"}`)
 	if r["action"] != "profileList" || len(r["profiles"].([]any)) != 0 {
 		t.Errorf("missing files: %v", r)
-	}
-}
-
-func TestErrorReplyShape(t *testing.T) {
-	var m map[string]string
-	json.Unmarshal(ErrorReply(fmt.Errorf("boom")), &m)
-	if m["action"] != "error" || m["code"] != string(CodeInternal) || m["message"] == "" || strings.Contains(m["message"], "boom") {
-		t.Errorf("an unexpected error must map to internal_error without leaking its text: %v", m)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
@@ -29,7 +30,7 @@ type ConsoleURLReply struct {
 // openProfile signs the profile in through the console core.
 func (s *Service) openProfile(ctx context.Context, cfg *awsconfig.Config, req Request) (any, error) {
 	if req.SessionDuration < 0 {
-		return nil, errorf(Code(console.CodeInvalidDuration), "sessionDuration must be a number of seconds between 900 and 43200")
+		return nil, apierr.New(apierr.CodeInvalidDuration, "sessionDuration must be a number of seconds between 900 and 43200")
 	}
 	env := s.Console
 	env.Paths = s.Paths

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 )
 
 func profilesText(prefix string, n int) string {
@@ -69,7 +71,7 @@ func TestListsAreNeverTornByAnInPlaceRewrite(t *testing.T) {
 		n++
 		switch {
 		case r.Action == "profileList" && (r.Total == 41 || r.Total == 61): // + base
-		case r.Action == "error" && r.Code == string(CodeConfigError):
+		case r.Action == "error" && r.Code == string(apierr.CodeConfigError):
 		default:
 			t.Errorf("torn or odd reply: %+v", r)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 )
 
@@ -103,7 +104,7 @@ func (a *awsCall) consoleCredentials(ctx context.Context, m mode) (*consoleCreds
 		}
 		s.addSecret(cr.AccessKeyID, cr.SecretAccessKey, cr.SessionToken)
 		if cr.SessionToken == "" {
-			return nil, newErr(CodeSessionCredentialsUnsupported, nil,
+			return nil, newErr(apierr.CodeSessionCredentialsUnsupported, nil,
 				"profile %q produced credentials without a session token, which cannot open the console; use long-term keys in the credentials file or a role", s.profile)
 		}
 		if m == modeCheckedAsIs {
@@ -166,7 +167,7 @@ func (a *awsCall) federationToken(ctx context.Context, requested time.Duration) 
 		return nil, err
 	}
 	if out.Credentials == nil {
-		return nil, newErr(CodeFederationFailed, nil, "STS GetFederationToken returned no credentials; try again")
+		return nil, newErr(apierr.CodeFederationFailed, nil, "STS GetFederationToken returned no credentials; try again")
 	}
 	c := out.Credentials
 	cr := aws.Credentials{
@@ -192,7 +193,7 @@ func (a *awsCall) refuseUserSession(ctx context.Context, cfg aws.Config) error {
 	}
 	arn := aws.ToString(id.Arn)
 	if strings.Contains(arn, ":user/") || strings.HasSuffix(arn, ":root") {
-		return newErr(CodeSessionCredentialsUnsupported, nil,
+		return newErr(apierr.CodeSessionCredentialsUnsupported, nil,
 			"profile %q holds GetSessionToken credentials of IAM user %s, which cannot open the console; use a role profile (role_arn with source_profile, and mfa_serial for MFA) instead", a.s.profile, arn)
 	}
 	return nil
@@ -231,7 +232,7 @@ func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return aws.Config{}, newErr(CodeInvalidConfig, err,
+		return aws.Config{}, newErr(apierr.CodeInvalidConfig, err,
 			"the AWS SDK cannot use profile %q; run `aws configure list --profile %s` to check it", s.profile, shellQuote(s.profile))
 	}
 	if cfg.HTTPClient != nil {
@@ -276,7 +277,7 @@ func (a *awsCall) assumeRoleOptions(o *stscreds.AssumeRoleOptions) {
 	code := a.mfaCode
 	o.TokenProvider = func() (string, error) {
 		if code == "" {
-			return "", newErr(CodeMFARequired, nil, "profile %q needs an MFA code; send it and try again", a.s.profile)
+			return "", newErr(apierr.CodeMFARequired, nil, "profile %q needs an MFA code; send it and try again", a.s.profile)
 		}
 		return code, nil
 	}

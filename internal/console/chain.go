@@ -1,6 +1,7 @@
 package console
 
 import (
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 )
 
@@ -114,14 +115,14 @@ func visit(cfg *awsconfig.Config, name string, seen map[string]bool, top bool, d
 	p := cfg.Profile(name)
 	if p == nil {
 		if top {
-			return nil, newErr(CodeProfileNotFound, nil,
+			return nil, newErr(apierr.CodeProfileNotFound, nil,
 				"profile %q is not in ~/.aws/config or ~/.aws/credentials; check the name or run `aws configure list-profiles`", name)
 		}
-		return nil, newErr(CodeInvalidConfig, nil,
+		return nil, newErr(apierr.CodeInvalidConfig, nil,
 			"source_profile %q does not exist; fix source_profile in ~/.aws/config", name)
 	}
 	if depth > maxChainDepth {
-		return nil, newErr(CodeInvalidConfig, nil, "the source_profile chain of profile %q is longer than %d links; check for a loop", name, maxChainDepth)
+		return nil, newErr(apierr.CodeInvalidConfig, nil, "the source_profile chain of profile %q is longer than %d links; check for a loop", name, maxChainDepth)
 	}
 	l := &link{name: name, p: p}
 	second := seen[name]
@@ -141,11 +142,11 @@ func visit(cfg *awsconfig.Config, name string, seen map[string]bool, top bool, d
 			return nil, err
 		}
 		if s.source == nil && s.base == baseNone && s.roleARN == "" {
-			return nil, newErr(CodeNoCredentials, nil,
+			return nil, newErr(apierr.CodeNoCredentials, nil,
 				"profile %q takes its credentials from source_profile %q, which has none; add keys, SSO or credential_process to %q", name, src, src)
 		}
 		if s.source == nil && s.base == baseNone {
-			return nil, newErr(CodeNoCredentials, nil,
+			return nil, newErr(apierr.CodeNoCredentials, nil,
 				"source_profile %q of profile %q has a role_arn but nothing to assume it with", src, name)
 		}
 		l.source = s

@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
@@ -148,7 +149,7 @@ var mfaCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 //	web identity, login_session            the SDK's provider (login: signin:CreateOAuth2   omitted
 //	                                       Token when the cached credentials have expired)
 //
-// then signin:getSigninToken. Errors are *Error with a stable Code.
+// then signin:getSigninToken. Errors are *apierr.Error with a stable Code.
 func SignIn(ctx context.Context, env Env, cfg *awsconfig.Config, profile string, opt Options) (*Result, error) {
 	s := newSigner(env, opt)
 	res, err := s.signIn(ctx, cfg, profile)
@@ -158,9 +159,9 @@ func SignIn(ctx context.Context, env Env, cfg *awsconfig.Config, profile string,
 	return res, nil
 }
 
-// finishErr turns any error into an *Error whose message carries none of the secrets seen.
+// finishErr turns any error into an *apierr.Error whose message carries none of the secrets seen.
 func (s *signer) finishErr(ctx context.Context, err error) error {
-	var e *Error
+	var e *apierr.Error
 	if !errors.As(err, &e) {
 		e = s.classify(ctx, err)
 	}

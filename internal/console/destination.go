@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
@@ -31,29 +32,29 @@ func destinationURL(p *partition.Partition, region, dest string) (string, error)
 	case dest == "":
 		return "https://" + host + "/console/home" + q, nil
 	case len(dest) > maxDestinationLen:
-		return "", newErr(CodeInvalidDestination, nil, "the destination is longer than %d characters", maxDestinationLen)
+		return "", newErr(apierr.CodeInvalidDestination, nil, "the destination is longer than %d characters", maxDestinationLen)
 	case strings.ContainsAny(dest, "\\ \t\r\n") || strings.ContainsFunc(dest, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return "", newErr(CodeInvalidDestination, nil, "the destination contains spaces, backslashes or control characters")
+		return "", newErr(apierr.CodeInvalidDestination, nil, "the destination contains spaces, backslashes or control characters")
 	case serviceRE().MatchString(dest):
 		return "https://" + host + "/" + dest + "/home" + q, nil
 	case strings.HasPrefix(dest, "/"):
 		if strings.HasPrefix(dest, "//") {
-			return "", newErr(CodeInvalidDestination, nil, "a console path must start with a single \"/\"")
+			return "", newErr(apierr.CodeInvalidDestination, nil, "a console path must start with a single \"/\"")
 		}
 		u, err := url.Parse(dest)
 		if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-			return "", newErr(CodeInvalidDestination, err, "the destination path is not a valid URL path")
+			return "", newErr(apierr.CodeInvalidDestination, err, "the destination path is not a valid URL path")
 		}
 		return "https://" + host + u.RequestURI() + fragment(u), nil
 	}
 	u, err := url.Parse(dest)
 	if err != nil || u.Scheme != "https" || u.Opaque != "" {
-		return "", newErr(CodeInvalidDestination, err,
+		return "", newErr(apierr.CodeInvalidDestination, err,
 			"the destination must be a service name (\"ec2\"), a console path (\"/ec2/home\") or an https:// URL on the %s console", p.ID)
 	}
 	h := strings.ToLower(u.Host)
 	if u.User != nil || u.Port() != "" || !allowedConsoleHost(p, h) {
-		return "", newErr(CodeInvalidDestination, nil,
+		return "", newErr(apierr.CodeInvalidDestination, nil,
 			"the destination host %q is not an AWS Console host of the %s partition (use %s or a service name)", truncate(u.Host, 80), p.ID, p.ConsoleHost(region))
 	}
 	u.Host = h

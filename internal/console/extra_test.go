@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
@@ -104,7 +105,7 @@ func TestMFAPrompt(t *testing.T) {
 	// A failed prompt is mfa_required, before any call.
 	w.aws.Reset()
 	w.env.MFAPrompt = func(string) (string, error) { return "", errors.New("no terminal") }
-	if _, err := w.signIn("role-mfa", Options{}); CodeOf(err) != CodeMFARequired || len(w.aws.Requests()) != 0 {
+	if _, err := w.signIn("role-mfa", Options{}); apierr.CodeOf(err) != apierr.CodeMFARequired || len(w.aws.Requests()) != 0 {
 		t.Errorf("err = %v, requests %v", err, w.aws.Names())
 	}
 }
@@ -133,7 +134,7 @@ func TestErrorsRedactEchoedSecrets(t *testing.T) {
 	w.aws.Fail("AssumeRole", fakeaws.Failure{Code: "AccessDenied",
 		Message: "key " + canaryKeyID + " secret " + canarySecret + " is not allowed"})
 	_, err := w.signIn("role", Options{})
-	if CodeOf(err) != CodeAccessDenied {
+	if apierr.CodeOf(err) != apierr.CodeAccessDenied {
 		t.Fatalf("err = %v", err)
 	}
 	if !strings.Contains(err.Error(), "[redacted]") {
@@ -160,7 +161,7 @@ func TestErrorsRedactSecretShapedValues(t *testing.T) {
 	w.aws.Fail("AssumeRole", fakeaws.Failure{Code: "AccessDenied",
 		Message: "file ~/.aws/sso/cache/" + cacheName + ".json denied: " + strings.Repeat("x ", 100) + "secret " + otherSecret + " token " + otherToken})
 	_, err := w.signIn("role", Options{})
-	if CodeOf(err) != CodeAccessDenied {
+	if apierr.CodeOf(err) != apierr.CodeAccessDenied {
 		t.Fatalf("err = %v", err)
 	}
 	msg := err.Error()
@@ -261,7 +262,7 @@ func TestDestinationURL(t *testing.T) {
 	for _, tc := range tests {
 		got, err := destinationURL(tc.part, tc.region, tc.dest)
 		if tc.want == "" {
-			if CodeOf(err) != CodeInvalidDestination {
+			if apierr.CodeOf(err) != apierr.CodeInvalidDestination {
 				t.Errorf("%s %q: got %q, %v; want invalid_destination", tc.part.ID, tc.dest, got, err)
 			}
 			continue

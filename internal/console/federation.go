@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
@@ -28,7 +29,7 @@ func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region
 		Token string `json:"sessionToken"`
 	}{cr.AccessKeyID, cr.SecretAccessKey, cr.SessionToken})
 	if err != nil {
-		return "", newErr(CodeFederationFailed, err, "cannot encode the session")
+		return "", newErr(apierr.CodeFederationFailed, err, "cannot encode the session")
 	}
 	form := url.Values{"Action": {"getSigninToken"}, "Session": {string(session)}}
 	if cr.sessionDuration > 0 {
@@ -36,7 +37,7 @@ func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", newErr(CodeFederationFailed, err, "the sign-in endpoint URL is not valid; check AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT")
+		return "", newErr(apierr.CodeFederationFailed, err, "the sign-in endpoint URL is not valid; check AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT")
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -47,7 +48,7 @@ func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region
 		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
 			return "", e
 		}
-		return "", newErr(CodeFederationFailed, err, "cannot reach the AWS sign-in endpoint %s; check your network or proxy and try again", hostOf(endpoint))
+		return "", newErr(apierr.CodeFederationFailed, err, "cannot reach the AWS sign-in endpoint %s; check your network or proxy and try again", hostOf(endpoint))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFederationReply))
@@ -55,22 +56,22 @@ func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region
 		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
 			return "", e
 		}
-		return "", newErr(CodeFederationFailed, err, "the AWS sign-in endpoint's reply was cut off; try again")
+		return "", newErr(apierr.CodeFederationFailed, err, "the AWS sign-in endpoint's reply was cut off; try again")
 	}
 	if resp.StatusCode != http.StatusOK {
 		status := strconv.Itoa(resp.StatusCode)
 		if resp.StatusCode >= 400 && resp.StatusCode < 500 && (m == modeCheckedAsIs || m == modeAsIs) {
-			return "", newErr(CodeSessionCredentialsUnsupported, nil,
+			return "", newErr(apierr.CodeSessionCredentialsUnsupported, nil,
 				"the AWS sign-in endpoint refused the credentials of profile %q (HTTP %s): they have expired, or cannot open the console (GetSessionToken credentials cannot); refresh them or use a role profile", s.profile, status)
 		}
 		if resp.StatusCode >= 500 {
-			return "", newErr(CodeFederationFailed, nil, "the AWS sign-in endpoint failed (HTTP %s); try again in a moment", status)
+			return "", newErr(apierr.CodeFederationFailed, nil, "the AWS sign-in endpoint failed (HTTP %s); try again in a moment", status)
 		}
-		return "", newErr(CodeFederationFailed, nil, "the AWS sign-in endpoint refused the sign-in for profile %q (HTTP %s); try again, and report it if it persists", s.profile, status)
+		return "", newErr(apierr.CodeFederationFailed, nil, "the AWS sign-in endpoint refused the sign-in for profile %q (HTTP %s); try again, and report it if it persists", s.profile, status)
 	}
 	var reply struct{ SigninToken string }
 	if err := json.Unmarshal(body, &reply); err != nil || reply.SigninToken == "" {
-		return "", newErr(CodeFederationFailed, err, "the AWS sign-in endpoint sent no sign-in token; try again")
+		return "", newErr(apierr.CodeFederationFailed, err, "the AWS sign-in endpoint sent no sign-in token; try again")
 	}
 	s.addSecret(reply.SigninToken)
 	return reply.SigninToken, nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
@@ -116,7 +117,7 @@ func assertNoSecrets(t *testing.T, what, s string) {
 }
 
 func errorsUnwrap(err error) error {
-	var e *Error
+	var e *apierr.Error
 	if errors.As(err, &e) {
 		return e.Err
 	}

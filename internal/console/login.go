@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 )
 
 // login_session profiles (written by `aws login`) get their credentials from aws-sdk-go-v2's
@@ -39,7 +41,7 @@ func loginCommand(l *link) string {
 func refuseLoginSource(top *link) error {
 	for l := top; l != nil; l = l.source {
 		if src := l.source; src != nil && src.source == nil && src.base == baseLogin {
-			return newErr(CodeInvalidConfig, nil,
+			return newErr(apierr.CodeInvalidConfig, nil,
 				"profile %q takes its credentials from source_profile %q, which uses login_session; the AWS SDK cannot use a login_session profile as a role's source, so put login_session = %s into %q instead of source_profile, or sign in with %q",
 				l.name, src.name, truncate(src.p.Get("login_session"), 200), l.name, src.name)
 		}
@@ -49,24 +51,24 @@ func refuseLoginSource(top *link) error {
 
 // classifyLogin maps the login provider's errors for a chain that ends in a login_session;
 // nil when err is not one of them.
-func (s *signer) classifyLogin(err error) *Error {
+func (s *signer) classifyLogin(err error) *apierr.Error {
 	msg := err.Error()
 	var ae smithy.APIError
 	switch {
 	case strings.Contains(msg, sdkLoginLoad) && strings.Contains(msg, sdkLoginNotFound):
-		return newErr(CodeLoginSessionMissing, err, "there is no `aws login` session for profile %q on this computer; run `%s` and try again", s.profile, s.awsLogin)
+		return newErr(apierr.CodeLoginSessionMissing, err, "there is no `aws login` session for profile %q on this computer; run `%s` and try again", s.profile, s.awsLogin)
 	case strings.Contains(msg, sdkLoginLoad), strings.Contains(msg, sdkLoginValidate):
-		return newErr(CodeLoginSessionExpired, err, "the cached `aws login` token for profile %q cannot be used; run `%s` and try again", s.profile, s.awsLogin)
+		return newErr(apierr.CodeLoginSessionExpired, err, "the cached `aws login` token for profile %q cannot be used; run `%s` and try again", s.profile, s.awsLogin)
 	case !strings.Contains(msg, sdkLoginRefresh):
 		return nil
 	case strings.Contains(msg, sdkLoginExpired):
-		return newErr(CodeLoginSessionExpired, err, "the `aws login` session for profile %q has expired; run `%s` and try again", s.profile, s.awsLogin)
+		return newErr(apierr.CodeLoginSessionExpired, err, "the `aws login` session for profile %q has expired; run `%s` and try again", s.profile, s.awsLogin)
 	case strings.Contains(msg, sdkLoginPassword):
-		return newErr(CodeLoginSessionExpired, err, "the `aws login` session for profile %q ended because the password changed; run `%s` and try again", s.profile, s.awsLogin)
+		return newErr(apierr.CodeLoginSessionExpired, err, "the `aws login` session for profile %q ended because the password changed; run `%s` and try again", s.profile, s.awsLogin)
 	case strings.Contains(msg, sdkLoginPerm):
-		return newErr(CodeAccessDenied, err, "AWS refused to renew the `aws login` session for profile %q: signin:CreateOAuth2Token is not allowed; ask for that permission, or run `%s` again", s.profile, s.awsLogin)
+		return newErr(apierr.CodeAccessDenied, err, "AWS refused to renew the `aws login` session for profile %q: signin:CreateOAuth2Token is not allowed; ask for that permission, or run `%s` again", s.profile, s.awsLogin)
 	case errors.As(err, &ae) && (ae.ErrorCode() == "InvalidGrantException" || ae.ErrorCode() == "AccessDeniedException"):
-		return newErr(CodeLoginSessionExpired, err, "AWS rejected the `aws login` session for profile %q (%s); run `%s` and try again", s.profile, sanitize(ae.ErrorCode()), s.awsLogin)
+		return newErr(apierr.CodeLoginSessionExpired, err, "AWS rejected the `aws login` session for profile %q (%s); run `%s` and try again", s.profile, sanitize(ae.ErrorCode()), s.awsLogin)
 	}
 	// Any other failure of the refresh (5xx, throttling, a bad reply): AWS's message is left out,
 	// since the refresh token it may echo is not a secret the signer knows to redact.
@@ -74,5 +76,5 @@ func (s *signer) classifyLogin(err error) *Error {
 	if errors.As(err, &ae) {
 		code = sanitize(ae.ErrorCode())
 	}
-	return newErr(CodeFederationFailed, err, "the AWS sign-in service could not renew the `aws login` session for profile %q (CreateOAuth2Token failed with %s); try again, or run `%s`", s.profile, code, s.awsLogin)
+	return newErr(apierr.CodeFederationFailed, err, "the AWS sign-in service could not renew the `aws login` session for profile %q (CreateOAuth2Token failed with %s); try again, or run `%s`", s.profile, code, s.awsLogin)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
@@ -198,24 +199,24 @@ func TestLoginErrors(t *testing.T) {
 		name     string
 		profile  string
 		setup    func(w *world)
-		code     string
+		code     apierr.Code
 		msg      string
 		requests []string
 	}{
-		{name: "no cached token", profile: "login", code: CodeLoginSessionMissing, msg: "run `aws login --profile login`"},
-		{name: "no cached token, role_arn with login_session", profile: "login-inline", code: CodeLoginSessionMissing, msg: "`aws login --profile login-inline`"},
+		{name: "no cached token", profile: "login", code: apierr.CodeLoginSessionMissing, msg: "run `aws login --profile login`"},
+		{name: "no cached token, role_arn with login_session", profile: "login-inline", code: apierr.CodeLoginSessionMissing, msg: "`aws login --profile login-inline`"},
 		{
-			name: "session ended: TOKEN_EXPIRED", profile: "login", code: CodeLoginSessionExpired, msg: "has expired; run `aws login --profile login`",
+			name: "session ended: TOKEN_EXPIRED", profile: "login", code: apierr.CodeLoginSessionExpired, msg: "has expired; run `aws login --profile login`",
 			setup:    func(w *world) { expired(w); w.aws.EndLoginSession(loginARN) },
 			requests: []string{"signin:CreateOAuth2Token"},
 		},
 		{
-			name: "session ended, role_arn with login_session", profile: "login-inline", code: CodeLoginSessionExpired, msg: "`aws login --profile login-inline`",
+			name: "session ended, role_arn with login_session", profile: "login-inline", code: apierr.CodeLoginSessionExpired, msg: "`aws login --profile login-inline`",
 			setup:    func(w *world) { expired(w); w.aws.EndLoginSession(loginARN) },
 			requests: []string{"signin:CreateOAuth2Token"},
 		},
 		{
-			name: "password changed: USER_CREDENTIALS_CHANGED", profile: "login", code: CodeLoginSessionExpired, msg: "password changed",
+			name: "password changed: USER_CREDENTIALS_CHANGED", profile: "login", code: apierr.CodeLoginSessionExpired, msg: "password changed",
 			setup: func(w *world) {
 				expired(w)
 				w.aws.Fail("CreateOAuth2Token", fakeaws.Failure{Code: "AccessDeniedException", OAuth2Error: "USER_CREDENTIALS_CHANGED", Message: "password changed"})
@@ -223,7 +224,7 @@ func TestLoginErrors(t *testing.T) {
 			requests: []string{"signin:CreateOAuth2Token"},
 		},
 		{
-			name: "no permission to refresh: INSUFFICIENT_PERMISSIONS", profile: "login", code: CodeAccessDenied, msg: "signin:CreateOAuth2Token",
+			name: "no permission to refresh: INSUFFICIENT_PERMISSIONS", profile: "login", code: apierr.CodeAccessDenied, msg: "signin:CreateOAuth2Token",
 			setup: func(w *world) {
 				expired(w)
 				w.aws.Fail("CreateOAuth2Token", fakeaws.Failure{Code: "AccessDeniedException", OAuth2Error: "INSUFFICIENT_PERMISSIONS", Message: "denied"})
@@ -231,7 +232,7 @@ func TestLoginErrors(t *testing.T) {
 			requests: []string{"signin:CreateOAuth2Token"},
 		},
 		{
-			name: "refresh token unknown to AWS: invalid_grant", profile: "login", code: CodeLoginSessionExpired, msg: "InvalidGrantException",
+			name: "refresh token unknown to AWS: invalid_grant", profile: "login", code: apierr.CodeLoginSessionExpired, msg: "InvalidGrantException",
 			setup: func(w *world) {
 				ls := w.login(time.Now().Add(-time.Minute))
 				ls.RefreshToken = "CanaryLoginRefreshTokenDoNotLeakUnknown01"
@@ -240,7 +241,7 @@ func TestLoginErrors(t *testing.T) {
 			requests: []string{"signin:CreateOAuth2Token"},
 		},
 		{
-			name: "cached key is not the session's: the DPoP proof is refused", profile: "login", code: CodeLoginSessionExpired, msg: "aws login --profile login",
+			name: "cached key is not the session's: the DPoP proof is refused", profile: "login", code: apierr.CodeLoginSessionExpired, msg: "aws login --profile login",
 			setup: func(w *world) {
 				ls := w.login(time.Now().Add(-time.Minute))
 				ls.DPoPKey = fakeaws.NewDPoPKey()
@@ -249,13 +250,13 @@ func TestLoginErrors(t *testing.T) {
 			requests: []string{"signin:CreateOAuth2Token"},
 		},
 		{
-			name: "cache file is not JSON", profile: "login", code: CodeLoginSessionExpired, msg: "cannot be used; run `aws login --profile login`",
+			name: "cache file is not JSON", profile: "login", code: apierr.CodeLoginSessionExpired, msg: "cannot be used; run `aws login --profile login`",
 			setup: func(w *world) {
 				testaws.WriteFile(w.t, testaws.LoginCacheFile(w.loginCacheDir(), loginARN), "{not json "+canaryLoginRefresh, 0o600)
 			},
 		},
 		{
-			name: "cache file lacks the DPoP key", profile: "login", code: CodeLoginSessionExpired, msg: "cannot be used",
+			name: "cache file lacks the DPoP key", profile: "login", code: apierr.CodeLoginSessionExpired, msg: "cannot be used",
 			setup: func(w *world) {
 				ls := w.login(time.Now().Add(-time.Minute))
 				ls.DPoPKey = ""
@@ -265,7 +266,7 @@ func TestLoginErrors(t *testing.T) {
 			},
 		},
 		{
-			name: "sign-in service 500: retried once, then fails", profile: "login", code: CodeFederationFailed, msg: "CreateOAuth2Token",
+			name: "sign-in service 500: retried once, then fails", profile: "login", code: apierr.CodeFederationFailed, msg: "CreateOAuth2Token",
 			setup: func(w *world) {
 				expired(w)
 				w.aws.Fail("CreateOAuth2Token", fakeaws.Failure{Code: "InternalServerException", Message: "boom"})
@@ -273,7 +274,7 @@ func TestLoginErrors(t *testing.T) {
 			requests: []string{"signin:CreateOAuth2Token", "signin:CreateOAuth2Token"},
 		},
 		{
-			name: "role with a login_session source_profile: refused clearly", profile: "login-role", code: CodeInvalidConfig, msg: "put login_session = " + loginARN + ` into "login-role"`,
+			name: "role with a login_session source_profile: refused clearly", profile: "login-role", code: apierr.CodeInvalidConfig, msg: "put login_session = " + loginARN + ` into "login-role"`,
 			setup: expired,
 		},
 	}
@@ -287,8 +288,8 @@ func TestLoginErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("SignIn succeeded (%v), want %s", res, tc.code)
 			}
-			var e *Error
-			if !errors.As(err, &e) || e.Code != tc.code || !errors.Is(err, &Error{Code: tc.code}) {
+			var e *apierr.Error
+			if !errors.As(err, &e) || e.Code != tc.code || !errors.Is(err, &apierr.Error{Code: tc.code}) {
 				t.Fatalf("err = %v (cause %v), want %s", err, errorsUnwrap(err), tc.code)
 			}
 			if !strings.Contains(e.Message, tc.msg) {
@@ -310,7 +311,7 @@ func TestLoginTimeout(t *testing.T) {
 	w.aws.Fail("CreateOAuth2Token", fakeaws.Failure{Delay: 5 * time.Second})
 	start := time.Now()
 	_, err := w.signIn("login", Options{})
-	if CodeOf(err) != CodeTimeout || time.Since(start) > 2*time.Second {
+	if apierr.CodeOf(err) != apierr.CodeTimeout || time.Since(start) > 2*time.Second {
 		t.Fatalf("err = %v after %v, want a timeout within the deadline", err, time.Since(start))
 	}
 }

@@ -3,6 +3,7 @@ package console
 import (
 	"strings"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
@@ -14,11 +15,11 @@ func lookupPartition(id, from string) (*partition.Partition, error) {
 	case p != nil && p.HasConsole():
 		return p, nil
 	case p != nil:
-		return nil, newErr(CodeUnsupportedPartition, nil,
+		return nil, newErr(apierr.CodeUnsupportedPartition, nil,
 			"%s is in the %s partition, which has no public AWS Console; sign in through your agency's console portal instead", from, id)
 	}
 	ids := partition.WithConsole()
-	return nil, newErr(CodeUnsupportedPartition, nil,
+	return nil, newErr(apierr.CodeUnsupportedPartition, nil,
 		"%s is in the unknown partition %q; supported partitions are %s and %s", from, id,
 		strings.Join(ids[:len(ids)-1], ", "), ids[len(ids)-1])
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
@@ -144,19 +145,19 @@ const (
 func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string) (*Result, error) {
 	s.profile = name
 	if s.opt.SessionDuration < 0 {
-		return nil, newErr(CodeInvalidDuration, nil, "the session duration must not be negative; ask for 15m to 12h")
+		return nil, newErr(apierr.CodeInvalidDuration, nil, "the session duration must not be negative; ask for 15m to 12h")
 	}
 	if name == "" || len(name) > 256 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return nil, newErr(CodeProfileNotFound, nil, "%q is not a valid profile name", truncate(name, 64))
+		return nil, newErr(apierr.CodeProfileNotFound, nil, "%q is not a valid profile name", truncate(name, 64))
 	}
 	if cfg == nil {
 		var err error
 		if cfg, err = awsconfig.Load(s.env.Paths); err != nil {
 			var pe *awsconfig.ParseError
 			if errors.As(err, &pe) {
-				return nil, newErr(CodeInvalidConfig, err, "%s line %d cannot be parsed; fix the file and try again", pe.File, pe.Line)
+				return nil, newErr(apierr.CodeInvalidConfig, err, "%s line %d cannot be parsed; fix the file and try again", pe.File, pe.Line)
 			}
-			return nil, newErr(CodeInvalidConfig, err, "cannot read the AWS config files; check that they exist and are readable")
+			return nil, newErr(apierr.CodeInvalidConfig, err, "cannot read the AWS config files; check that they exist and are readable")
 		}
 	}
 	top, err := resolveChain(cfg, name)
@@ -230,10 +231,10 @@ func (s *signer) modeOf(top *link) (mode, error) {
 	for l := top; l != nil; l = l.source {
 		switch l.base {
 		case baseIMDS:
-			return 0, newErr(CodeNoCredentials, nil,
+			return 0, newErr(apierr.CodeNoCredentials, nil,
 				"profile %q uses credential_source = Ec2InstanceMetadata; the bridge never calls instance metadata, so use a profile with keys, SSO or credential_process", l.name)
 		case baseBadSource:
-			return 0, newErr(CodeInvalidConfig, nil,
+			return 0, newErr(apierr.CodeInvalidConfig, nil,
 				"profile %q has credential_source = %q; it must be Environment, EcsContainer or Ec2InstanceMetadata", l.name, truncate(l.p.Get("credential_source"), 40))
 		}
 	}
@@ -242,7 +243,7 @@ func (s *signer) modeOf(top *link) (mode, error) {
 	}
 	if top.roleARN != "" {
 		if top.source == nil && top.base == baseNone {
-			return 0, newErr(CodeNoCredentials, nil,
+			return 0, newErr(apierr.CodeNoCredentials, nil,
 				"profile %q has role_arn but nothing to assume it with; add source_profile (or credential_source) to it", top.name)
 		}
 		if top.directRole() {
@@ -264,9 +265,9 @@ func (s *signer) modeOf(top *link) (mode, error) {
 	case baseSSO, baseWebIdentity, baseLogin:
 		return modeAsIs, nil
 	case baseEnvironment, baseECS:
-		return 0, newErr(CodeInvalidConfig, nil, "profile %q has credential_source but no role_arn; add the role_arn to assume", top.name)
+		return 0, newErr(apierr.CodeInvalidConfig, nil, "profile %q has credential_source but no role_arn; add the role_arn to assume", top.name)
 	}
-	return 0, newErr(CodeNoCredentials, nil,
+	return 0, newErr(apierr.CodeNoCredentials, nil,
 		"profile %q has no credentials: add aws_access_key_id/aws_secret_access_key, sso_session, credential_process, or role_arn with source_profile", top.name)
 }
 
@@ -275,10 +276,10 @@ func (s *signer) modeOf(top *link) (mode, error) {
 func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *partition.Partition, region, stsRegion string, err error) {
 	profRegion := top.p.Get("region")
 	if s.opt.Region != "" && !partition.ValidRegion(s.opt.Region) {
-		return nil, "", "", newErr(CodeInvalidRegion, nil, "%q is not an AWS region name (like eu-west-1)", truncate(s.opt.Region, 40))
+		return nil, "", "", newErr(apierr.CodeInvalidRegion, nil, "%q is not an AWS region name (like eu-west-1)", truncate(s.opt.Region, 40))
 	}
 	if profRegion != "" && !partition.ValidRegion(profRegion) {
-		return nil, "", "", newErr(CodeInvalidRegion, nil, "profile %q has region = %q, which is not an AWS region name; fix it in ~/.aws/config", top.name, truncate(profRegion, 40))
+		return nil, "", "", newErr(apierr.CodeInvalidRegion, nil, "profile %q has region = %q, which is not an AWS region name; fix it in ~/.aws/config", top.name, truncate(profRegion, 40))
 	}
 	arn := top.roleARN
 	if arn == "" {
@@ -310,7 +311,7 @@ func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *par
 			if _, err := lookupPartition(rp, "region "+r.region); err != nil {
 				return nil, "", "", err
 			}
-			return nil, "", "", newErr(CodeInvalidRegion, nil, "%s %s is in partition %s, but %s is in %s; choose a region of %s",
+			return nil, "", "", newErr(apierr.CodeInvalidRegion, nil, "%s %s is in partition %s, but %s is in %s; choose a region of %s",
 				r.what, r.region, rp, from, part.ID, part.ID)
 		}
 	}
@@ -361,15 +362,15 @@ func (s *signer) mfaCode(top *link) (string, error) {
 	if code == "" && s.env.MFAPrompt != nil {
 		c, err := s.env.MFAPrompt(serial)
 		if err != nil {
-			return "", newErr(CodeMFARequired, err, "profile %q needs a code from MFA device %s, and none was entered", s.profile, serial)
+			return "", newErr(apierr.CodeMFARequired, err, "profile %q needs a code from MFA device %s, and none was entered", s.profile, serial)
 		}
 		code = strings.TrimSpace(c)
 	}
 	if code == "" {
-		return "", newErr(CodeMFARequired, nil, "profile %q needs a code from MFA device %s; send it as the MFA code and try again", s.profile, serial)
+		return "", newErr(apierr.CodeMFARequired, nil, "profile %q needs a code from MFA device %s; send it as the MFA code and try again", s.profile, serial)
 	}
 	if !mfaCodeRE().MatchString(code) {
-		return "", newErr(CodeMFAInvalid, nil, "an MFA code is 6 digits; enter the current code of %s", serial)
+		return "", newErr(apierr.CodeMFAInvalid, nil, "an MFA code is 6 digits; enter the current code of %s", serial)
 	}
 	return code, nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 )
 
@@ -25,7 +26,7 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (string, error) {
 		s.ssoLogin = "aws sso login --sso-session " + shellQuote(session)
 		ss := cfg.SSOSessions[session]
 		if ss == nil {
-			return "", newErr(CodeInvalidConfig, nil,
+			return "", newErr(apierr.CodeInvalidConfig, nil,
 				"profile %q names sso_session %q, but there is no [sso-session %s] section in ~/.aws/config; add it or run `aws configure sso`", l.name, session, session)
 		}
 		startURL = ss.Settings["sso_start_url"]
@@ -43,9 +44,9 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (string, error) {
 	tok, err := awsconfig.ReadSSOToken(cacheDir, session, startURL)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "", newErr(CodeSSOTokenMissing, err, "there is no SSO login for profile %q yet; run `%s` and try again", s.profile, s.ssoLogin)
+		return "", newErr(apierr.CodeSSOTokenMissing, err, "there is no SSO login for profile %q yet; run `%s` and try again", s.profile, s.ssoLogin)
 	case err != nil:
-		return "", newErr(CodeSSOTokenExpired, err, "the cached SSO token for profile %q cannot be read; run `%s` and try again", s.profile, s.ssoLogin)
+		return "", newErr(apierr.CodeSSOTokenExpired, err, "the cached SSO token for profile %q cannot be read; run `%s` and try again", s.profile, s.ssoLogin)
 	}
 	s.addSecret(tok.AccessToken)
 	if session == "" && !tok.ExpiresAt.IsZero() && !tok.ExpiresAt.After(s.now) {
@@ -54,6 +55,6 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (string, error) {
 	return tok.File, nil
 }
 
-func (s *signer) ssoExpired(cause error) *Error {
-	return newErr(CodeSSOTokenExpired, cause, "the SSO login for profile %q has expired; run `%s` and try again", s.profile, s.ssoLogin)
+func (s *signer) ssoExpired(cause error) *apierr.Error {
+	return newErr(apierr.CodeSSOTokenExpired, cause, "the SSO login for profile %q has expired; run `%s` and try again", s.profile, s.ssoLogin)
 }

@@ -15,25 +15,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
-)
-
-// HTTP-only error codes (PROTOCOL.md, "HTTP transport"). Like the bridge's, append-only.
-const (
-	CodeForbiddenHost        bridge.Code = "forbidden_host"         // 403: Host is not 127.0.0.1/localhost/[::1] with our port
-	CodeForbiddenOrigin      bridge.Code = "forbidden_origin"       // 403: a web, null or unknown origin, or a cross-site fetch without one
-	CodeOriginMismatch       bridge.Code = "origin_mismatch"        // 403: the token is bound to another extension origin
-	CodePreflightRefused     bridge.Code = "preflight_refused"      // 403: a preflight for a method or header we do not grant
-	CodeRateLimited          bridge.Code = "rate_limited"           // 429: too many failed authentications
-	CodeNotFound             bridge.Code = "not_found"              // 404
-	CodeMethodNotAllowed     bridge.Code = "method_not_allowed"     // 405
-	CodeUnsupportedMediaType bridge.Code = "unsupported_media_type" // 415: a body that is not application/json
-	CodeBodyTooLarge         bridge.Code = "body_too_large"         // 413: body over 16 KiB
-	CodeInvalidProfileName   bridge.Code = "invalid_profile_name"   // 400: name outside ^[A-Za-z0-9._-]{1,128}$
-	CodeInvalidPartition     bridge.Code = "invalid_partition"      // 400: /regions?partition= names no partition with a console
 )
 
 // unauthorizedBody is the extension's 401 body, the same for a missing and a wrong token.
@@ -137,17 +122,11 @@ func (x *exchange) send(status int, body []byte) {
 
 // fail answers an HTTP-level error: the protocol's error object plus "detail" for the old client.
 // Every refusal (4xx) hangs up.
-func (x *exchange) fail(status int, code bridge.Code, msg string) {
+func (x *exchange) fail(status int, code apierr.Code, msg string) {
 	if status >= 400 && status < 500 {
 		x.hangUp()
 	}
-	b, _ := json.Marshal(struct {
-		Action  string      `json:"action"`
-		Code    bridge.Code `json:"code"`
-		Message string      `json:"message"`
-		Detail  string      `json:"detail"`
-	}{"error", code, msg, msg})
-	x.send(status, b)
+	x.send(status, apierr.Reply(&apierr.Error{Code: code, Message: msg}, true))
 }
 
 // hangUp closes the connection after the response, without reading what is left of the body.
@@ -161,7 +140,7 @@ func (x *exchange) hangUp() {
 }
 
 // refuse is fail plus an audit line.
-func (x *exchange) refuse(status int, code bridge.Code, msg, reason string) {
+func (x *exchange) refuse(status int, code apierr.Code, msg, reason string) {
 	ev := logging.Audit(x.log).Str("event", "http.refused").Str("reason", reason).Int("status", status)
 	ev.Msg("request refused")
 	x.fail(status, code, msg)
@@ -194,7 +173,7 @@ func (s *Server) serve(x *exchange) *route {
 	if !s.hosts[r.Host] {
 		logging.Str(logging.Audit(x.log).Str("event", "http.refused").Str("reason", "host"), "host", clip(r.Host)).Int("status", 403).Msg("request refused")
 		x.hangUp()
-		x.fail(http.StatusForbidden, CodeForbiddenHost, "forbidden host; use http://127.0.0.1:"+strconv.Itoa(s.cfg.Port))
+		x.fail(http.StatusForbidden, apierr.CodeForbiddenHost, "forbidden host; use http://127.0.0.1:"+strconv.Itoa(s.cfg.Port))
 		return nil
 	}
 	// 2. Origin: absent, or exactly an extension origin.
@@ -202,12 +181,12 @@ func (s *Server) serve(x *exchange) *route {
 	switch {
 	case len(origins) > 1:
 		x.hangUp()
-		x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden origin", "origin")
+		x.refuse(http.StatusForbidden, apierr.CodeForbiddenOrigin, "forbidden origin", "origin")
 		return nil
 	case len(origins) == 1:
 		if !s.extensionOrigin(origins[0]) {
 			x.hangUp()
-			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden origin: only the AWS Profile Containers extension may call this server", "origin")
+			x.refuse(http.StatusForbidden, apierr.CodeForbiddenOrigin, "forbidden origin: only the AWS Profile Containers extension may call this server", "origin")
 			return nil
 		}
 		x.origin = origins[0]
@@ -224,7 +203,7 @@ func (s *Server) serve(x *exchange) *route {
 			x.browserNoOrigin = site != ""
 		default:
 			x.hangUp()
-			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "forbidden: cross-site request without an extension origin", "sec-fetch-site")
+			x.refuse(http.StatusForbidden, apierr.CodeForbiddenOrigin, "forbidden: cross-site request without an extension origin", "sec-fetch-site")
 			return nil
 		}
 	}
@@ -235,12 +214,12 @@ func (s *Server) serve(x *exchange) *route {
 		return rt
 	}
 	if rt == nil {
-		x.fail(http.StatusNotFound, CodeNotFound, "not found")
+		x.fail(http.StatusNotFound, apierr.CodeNotFound, "not found")
 		return nil
 	}
 	if !rt.allows(r.Method) {
 		x.w.Header().Set("Allow", strings.Join(rt.methods, ", "))
-		x.fail(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed; use "+strings.Join(rt.methods, " or "))
+		x.fail(http.StatusMethodNotAllowed, apierr.CodeMethodNotAllowed, "method not allowed; use "+strings.Join(rt.methods, " or "))
 		return rt
 	}
 	// 4. Token, throttled, then the origin binding.
@@ -261,7 +240,7 @@ func (s *Server) serve(x *exchange) *route {
 				secs := strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1))
 				x.w.Header().Set("Retry-After", secs)
 				logging.Audit(x.log).Str("event", "http.auth_failure").Str("reason", "throttled").Str("route", rt.name).Int("status", 429).Msg("authentication refused")
-				x.fail(http.StatusTooManyRequests, CodeRateLimited, "too many failed authentication attempts; retry in "+secs+" s")
+				x.fail(http.StatusTooManyRequests, apierr.CodeRateLimited, "too many failed authentication attempts; retry in "+secs+" s")
 				return rt
 			}
 			s.unauthorized(x, rt, reason, now)
@@ -280,18 +259,18 @@ func (s *Server) serve(x *exchange) *route {
 			// Profiles and sign-in URLs only to a caller whose origin the binding can check: the
 			// extension POSTs (with its Origin); other extensions with host permissions must not
 			// read them with a stolen token by sending GET.
-			x.refuse(http.StatusForbidden, CodeForbiddenOrigin, "a browser request without an Origin cannot use a token here; send POST, as the extension does", "no_origin")
+			x.refuse(http.StatusForbidden, apierr.CodeForbiddenOrigin, "a browser request without an Origin cannot use a token here; send POST, as the extension does", "no_origin")
 			return rt
 		}
 		if !allowed {
 			if err != nil {
-				x.fail(http.StatusInternalServerError, bridge.CodeInternal, "cannot record the token's use; the log has details")
+				x.fail(http.StatusInternalServerError, apierr.CodeInternal, "cannot record the token's use; the log has details")
 				return rt
 			}
 			// Most often the extension was reinstalled and has a new origin: say how to move on.
 			fix := "run `aws-profile-bridge token rotate " + tokenID + "` and give the extension the new token (or `aws-profile-bridge token create` for a token of its own)"
 			x.log.Warn().Msg("token " + tokenID + " is bound to another extension origin; a reinstalled extension has a new one: " + fix)
-			x.refuse(http.StatusForbidden, CodeOriginMismatch, "this token is bound to another extension (a reinstalled extension has a new origin); "+fix, "origin_mismatch")
+			x.refuse(http.StatusForbidden, apierr.CodeOriginMismatch, "this token is bound to another extension (a reinstalled extension has a new origin); "+fix, "origin_mismatch")
 			return rt
 		}
 	}
@@ -317,17 +296,17 @@ func (s *Server) serve(x *exchange) *route {
 		return rt
 	}
 	if rt.badName {
-		s.audit(x, rt, http.StatusBadRequest, CodeInvalidProfileName)
-		x.fail(http.StatusBadRequest, CodeInvalidProfileName, "invalid profile name: it must match ^[A-Za-z0-9._-]{1,128}$")
+		s.audit(x, rt, http.StatusBadRequest, apierr.CodeInvalidProfileName)
+		x.fail(http.StatusBadRequest, apierr.CodeInvalidProfileName, "invalid profile name: it must match ^[A-Za-z0-9._-]{1,128}$")
 		return rt
 	}
 	req := bridge.Request{}
 	if len(body) > 0 {
 		var err error
 		if req, err = bridge.DecodeRequest(body); err != nil {
-			code := bridge.CodeOf(err)
+			code := apierr.CodeOf(err)
 			s.audit(x, rt, http.StatusBadRequest, code)
-			x.send(http.StatusBadRequest, bridge.ErrorReply(err))
+			x.send(http.StatusBadRequest, apierr.Reply(err, false))
 			return rt
 		}
 	}
@@ -338,8 +317,8 @@ func (s *Server) serve(x *exchange) *route {
 	case "profiles-enrich":
 		for _, n := range req.ProfileNames {
 			if !ValidProfileName(n) {
-				s.audit(x, rt, http.StatusBadRequest, CodeInvalidProfileName)
-				x.fail(http.StatusBadRequest, CodeInvalidProfileName, "invalid profile name in profileNames: each must match ^[A-Za-z0-9._-]{1,128}$")
+				s.audit(x, rt, http.StatusBadRequest, apierr.CodeInvalidProfileName)
+				x.fail(http.StatusBadRequest, apierr.CodeInvalidProfileName, "invalid profile name in profileNames: each must match ^[A-Za-z0-9._-]{1,128}$")
 				return rt
 			}
 		}
@@ -347,8 +326,8 @@ func (s *Server) serve(x *exchange) *route {
 	case "console-url":
 		req.Action, req.ProfileName, req.ProfileNames, req.Offset, req.Limit = bridge.ActionOpenProfile, rt.profile, nil, 0, 0
 		if req.SessionDuration < 0 || req.SessionDuration > 43200 {
-			s.audit(x, rt, http.StatusOK, bridge.Code(console.CodeInvalidDuration))
-			x.send(http.StatusOK, bridge.ErrorReply(bridge.Errorf(bridge.Code(console.CodeInvalidDuration), "sessionDuration must be a number of seconds between 900 and 43200")))
+			s.audit(x, rt, http.StatusOK, apierr.CodeInvalidDuration)
+			x.send(http.StatusOK, apierr.Reply(apierr.New(apierr.CodeInvalidDuration, "sessionDuration must be a number of seconds between 900 and 43200"), false))
 			return rt
 		}
 		var cancel context.CancelFunc
@@ -358,7 +337,7 @@ func (s *Server) serve(x *exchange) *route {
 	svc := *s.cfg.Service // a copy per request: its own logger with the request id
 	svc.Log = x.log
 	var reply []byte
-	var code bridge.Code
+	var code apierr.Code
 	switch {
 	case rt.name == "profiles" && req.Offset == 0 && req.Limit == 0:
 		reply, code = s.cachedProfiles(ctx, &svc, req)
@@ -372,7 +351,7 @@ func (s *Server) serve(x *exchange) *route {
 
 // audit records one authenticated action (the token id is on x.log). Never the token, the body
 // or a URL.
-func (s *Server) audit(x *exchange, rt *route, status int, code bridge.Code) {
+func (s *Server) audit(x *exchange, rt *route, status int, code apierr.Code) {
 	ev := logging.Audit(x.log).Str("event", "http.action").Str("route", rt.name).Int("status", status)
 	if rt.profile != "" {
 		ev = logging.Str(ev, "profile", rt.profile)
@@ -439,34 +418,34 @@ func (s *Server) readBody(x *exchange) ([]byte, bool) {
 	r := x.r
 	cts := r.Header.Values("Content-Type")
 	if len(cts) > 1 {
-		x.fail(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "send one Content-Type: application/json")
+		x.fail(http.StatusUnsupportedMediaType, apierr.CodeUnsupportedMediaType, "send one Content-Type: application/json")
 		return nil, false
 	}
 	if len(cts) == 1 {
 		mt, params, err := mime.ParseMediaType(cts[0])
 		cs, hasCS := params["charset"]
 		if err != nil || mt != "application/json" || (hasCS && !strings.EqualFold(cs, "utf-8")) || len(params) > 1 || (len(params) == 1 && !hasCS) {
-			x.fail(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "request bodies must be application/json")
+			x.fail(http.StatusUnsupportedMediaType, apierr.CodeUnsupportedMediaType, "request bodies must be application/json")
 			return nil, false
 		}
 	}
 	if r.ContentLength > s.cfg.MaxBodyBytes {
 		x.w.Header().Set("Connection", "close")
-		x.fail(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "request body over "+strconv.FormatInt(s.cfg.MaxBodyBytes, 10)+" bytes")
+		x.fail(http.StatusRequestEntityTooLarge, apierr.CodeBodyTooLarge, "request body over "+strconv.FormatInt(s.cfg.MaxBodyBytes, 10)+" bytes")
 		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(x.w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			x.fail(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "request body over "+strconv.FormatInt(s.cfg.MaxBodyBytes, 10)+" bytes")
+			x.fail(http.StatusRequestEntityTooLarge, apierr.CodeBodyTooLarge, "request body over "+strconv.FormatInt(s.cfg.MaxBodyBytes, 10)+" bytes")
 		} else {
-			x.fail(http.StatusBadRequest, bridge.CodeInvalidRequest, "cannot read the request body")
+			x.fail(http.StatusBadRequest, apierr.CodeInvalidRequest, "cannot read the request body")
 		}
 		return nil, false
 	}
 	if len(body) > 0 && len(cts) == 0 {
-		x.fail(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "request bodies must be application/json")
+		x.fail(http.StatusUnsupportedMediaType, apierr.CodeUnsupportedMediaType, "request bodies must be application/json")
 		return nil, false
 	}
 	return body, true
@@ -481,12 +460,12 @@ func (s *Server) preflight(x *exchange, rt *route) {
 	h.Add("Vary", "Access-Control-Request-Headers")
 	if x.origin == "" {
 		x.hangUp()
-		x.refuse(http.StatusForbidden, CodePreflightRefused, "CORS is granted to the extension only", "preflight_origin")
+		x.refuse(http.StatusForbidden, apierr.CodePreflightRefused, "CORS is granted to the extension only", "preflight_origin")
 		return
 	}
 	if rt == nil {
 		h.Del("Access-Control-Allow-Origin")
-		x.fail(http.StatusNotFound, CodeNotFound, "not found")
+		x.fail(http.StatusNotFound, apierr.CodeNotFound, "not found")
 		return
 	}
 	m := r.Header.Get("Access-Control-Request-Method")
@@ -502,7 +481,7 @@ func (s *Server) preflight(x *exchange, rt *route) {
 	}
 	if !rt.allows(m) || !okHeaders {
 		h.Del("Access-Control-Allow-Origin")
-		x.refuse(http.StatusForbidden, CodePreflightRefused, "preflight refused: methods GET, POST; headers content-type, x-api-token, authorization", "preflight")
+		x.refuse(http.StatusForbidden, apierr.CodePreflightRefused, "preflight refused: methods GET, POST; headers content-type, x-api-token, authorization", "preflight")
 		return
 	}
 	h.Set("Access-Control-Allow-Methods", "GET, POST")
@@ -550,11 +529,11 @@ func (s *Server) regions(x *exchange, rt *route, body []byte) {
 			Partition string `json:"partition"`
 		}
 		if _, err := bridge.DecodeRequest(body); err != nil {
-			x.send(http.StatusBadRequest, bridge.ErrorReply(err))
+			x.send(http.StatusBadRequest, apierr.Reply(err, false))
 			return
 		}
 		if err := json.Unmarshal(body, &b); err != nil {
-			x.fail(http.StatusBadRequest, bridge.CodeInvalidRequest, "partition must be a string")
+			x.fail(http.StatusBadRequest, apierr.CodeInvalidRequest, "partition must be a string")
 			return
 		}
 		if b.Partition != "" {
@@ -566,7 +545,7 @@ func (s *Server) regions(x *exchange, rt *route, body []byte) {
 	}
 	list, ok := regionTable[part]
 	if !ok {
-		x.fail(http.StatusBadRequest, CodeInvalidPartition, "unknown partition; use aws, aws-us-gov, aws-cn or aws-eusc")
+		x.fail(http.StatusBadRequest, apierr.CodeInvalidPartition, "unknown partition; use aws, aws-us-gov, aws-cn or aws-eusc")
 		return
 	}
 	s.audit(x, rt, http.StatusOK, "")

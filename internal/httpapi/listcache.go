@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 )
 
@@ -23,7 +24,7 @@ type listCache struct {
 	building chan struct{}
 }
 
-func (s *Server) cachedProfiles(ctx context.Context, svc *bridge.Service, req bridge.Request) ([]byte, bridge.Code) {
+func (s *Server) cachedProfiles(ctx context.Context, svc *bridge.Service, req bridge.Request) ([]byte, apierr.Code) {
 	paths := []string{svc.Paths.ConfigFile, svc.Paths.CredentialsFile}
 	for {
 		now := time.Now()
@@ -42,7 +43,7 @@ func (s *Server) cachedProfiles(ctx context.Context, svc *bridge.Service, req br
 			case <-ch:
 				continue
 			case <-ctx.Done():
-				return bridge.ErrorReply(bridge.Errorf("canceled", "the request was abandoned")), "canceled"
+				return apierr.Reply(apierr.New(apierr.CodeCanceled, "the request was abandoned"), false), apierr.CodeCanceled
 			}
 		}
 		done := make(chan struct{})

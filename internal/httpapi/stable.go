@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 )
 
@@ -72,11 +73,11 @@ func youngest(st []fileState, now time.Time) time.Duration {
 }
 
 // errUnstable is the clear error for files that never settle.
-var errUnstable = bridge.Errorf(bridge.CodeConfigError, "the AWS config files kept changing while being read; try again in a moment")
+var errUnstable = apierr.New(apierr.CodeConfigError, "the AWS config files kept changing while being read; try again in a moment")
 
 // stableDo runs req once the AWS files are quiet; with retry (list routes, no side effects) it
 // runs it again when they changed during the read.
-func (s *Server) stableDo(ctx context.Context, svc *bridge.Service, req bridge.Request, retry bool) ([]byte, bridge.Code) {
+func (s *Server) stableDo(ctx context.Context, svc *bridge.Service, req bridge.Request, retry bool) ([]byte, apierr.Code) {
 	paths := []string{svc.Paths.ConfigFile, svc.Paths.CredentialsFile}
 	deadline := time.Now().Add(stableDeadline)
 	for {
@@ -87,20 +88,20 @@ func (s *Server) stableDo(ctx context.Context, svc *bridge.Service, req bridge.R
 		}
 		if age >= 0 && age < quietWindow {
 			if time.Now().After(deadline) {
-				return bridge.ErrorReply(errUnstable), bridge.CodeConfigError
+				return apierr.Reply(errUnstable, false), apierr.CodeConfigError
 			}
 			select {
 			case <-time.After(quietWindow - age):
 				continue
 			case <-ctx.Done():
-				return bridge.ErrorReply(bridge.Errorf("canceled", "the request was abandoned")), "canceled"
+				return apierr.Reply(apierr.New(apierr.CodeCanceled, "the request was abandoned"), false), apierr.CodeCanceled
 			}
 		}
 		if retry { // a list build: bounded, so 50 clients do not hold 50 parsed copies at once
 			select {
 			case s.builds <- struct{}{}:
 			case <-ctx.Done():
-				return bridge.ErrorReply(bridge.Errorf("canceled", "the request was abandoned")), "canceled"
+				return apierr.Reply(apierr.New(apierr.CodeCanceled, "the request was abandoned"), false), apierr.CodeCanceled
 			}
 		}
 		reply, code := svc.Do(ctx, req)
@@ -112,7 +113,7 @@ func (s *Server) stableDo(ctx context.Context, svc *bridge.Service, req bridge.R
 			return reply, code
 		}
 		if time.Now().After(deadline) {
-			return bridge.ErrorReply(errUnstable), bridge.CodeConfigError
+			return apierr.Reply(errUnstable, false), apierr.CodeConfigError
 		}
 	}
 }

@@ -9,11 +9,9 @@ package nativemsg
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"unicode/utf8"
 )
 
 const (
@@ -23,16 +21,6 @@ const (
 	// MaxOutbound is the largest reply frame body the host sends (1 MiB).
 	// Every browser drops a bigger message, so the host never writes one.
 	MaxOutbound = 1 << 20
-)
-
-// Error codes of the frames this package writes by itself. The bridge owns
-// every other code; these are append-only like the bridge's.
-const (
-	CodeFrameTooLarge    = "frame_too_large"    // inbound length > MaxInbound; the host then exits
-	CodeEmptyFrame       = "empty_frame"        // inbound length 0
-	CodeReplyTooLarge    = "reply_too_large"    // the handler's reply exceeded MaxOutbound
-	CodeInternal         = "internal_error"     // the handler's reply was not a JSON object, or it panicked
-	CodeCallerNotAllowed = "caller_not_allowed" // the launching extension is not in the host manifest
 )
 
 var (
@@ -97,30 +85,4 @@ func WriteFrame(w io.Writer, body []byte) error {
 		return fmt.Errorf("nativemsg: write frame: %w", io.ErrShortWrite)
 	}
 	return nil
-}
-
-// maxMessage bounds the message of an error frame, so that an error frame is
-// always far below MaxOutbound whatever it is given.
-const maxMessage = 4 << 10
-
-// ErrorFrame returns the compact JSON error reply
-// {"action":"error","code":code,"message":message}. A message longer than
-// 4 KiB is cut at a rune boundary; invalid UTF-8 becomes U+FFFD.
-func ErrorFrame(code, message string) []byte {
-	if len(message) > maxMessage {
-		cut := maxMessage
-		for cut > 0 && !utf8.RuneStart(message[cut]) {
-			cut--
-		}
-		message = message[:cut] + "…"
-	}
-	b, err := json.Marshal(struct {
-		Action  string `json:"action"`
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	}{"error", code, message})
-	if err != nil { // cannot happen for three strings
-		return []byte(`{"action":"error","code":"internal_error","message":"internal error"}`)
-	}
-	return b
 }

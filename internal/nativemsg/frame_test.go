@@ -3,12 +3,10 @@ package nativemsg
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"io"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -195,34 +193,6 @@ func (shortWriter) Write(p []byte) (int, error) { return len(p) - 1, nil }
 func TestWriteFrameShortWrite(t *testing.T) {
 	if err := WriteFrame(shortWriter{}, []byte("{}")); !errors.Is(err, io.ErrShortWrite) {
 		t.Fatalf("err = %v", err)
-	}
-}
-
-func TestErrorFrame(t *testing.T) {
-	tests := []struct{ code, msg string }{
-		{"frame_too_large", "too big"},
-		{"x", "quote \" newline \n <tag> &"},
-		{"x", "bad utf8 \xff\xfe"},
-		{"x", strings.Repeat("é", 10000)},
-	}
-	for _, tt := range tests {
-		b := ErrorFrame(tt.code, tt.msg)
-		if bytes.ContainsAny(b, "\n\r") || !isObject(b) || len(b) > 10<<10 {
-			t.Fatalf("ErrorFrame(%q) = %q", tt.code, b)
-		}
-		var v map[string]any
-		if err := json.Unmarshal(b, &v); err != nil {
-			t.Fatal(err)
-		}
-		if len(v) != 3 || v["action"] != "error" || v["code"] != tt.code {
-			t.Fatalf("ErrorFrame = %s", b)
-		}
-		if _, ok := v["message"].(string); !ok {
-			t.Fatalf("message not a string: %s", b)
-		}
-	}
-	if got := string(ErrorFrame("c", "m")); got != `{"action":"error","code":"c","message":"m"}` {
-		t.Fatalf("not compact: %s", got)
 	}
 }
 

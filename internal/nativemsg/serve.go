@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 )
 
 // Handler answers one request. req is the raw frame body (never empty); the
@@ -25,14 +27,14 @@ type Handler func(ctx context.Context, req []byte) []byte
 //   - End of stream between frames: returns nil (the port closed; exit 0).
 //   - End of stream inside a frame: returns an error matching ErrTruncated;
 //     nothing is written for the partial frame.
-//   - A length above MaxInbound: writes one error frame (CodeFrameTooLarge)
+//   - A length above MaxInbound: writes one error frame (apierr.CodeFrameTooLarge)
 //     and returns an error matching ErrFrameTooLarge, since the rest of the
 //     stream cannot be trusted.
-//   - A zero-length frame: replies with an error frame (CodeEmptyFrame) and
+//   - A zero-length frame: replies with an error frame (apierr.CodeEmptyFrame) and
 //     goes on.
-//   - A reply above MaxOutbound: replaced by an error frame (CodeReplyTooLarge).
+//   - A reply above MaxOutbound: replaced by an error frame (apierr.CodeReplyTooLarge).
 //   - A reply that is not valid UTF-8 JSON with an object at the top, or a
-//     handler panic: replaced by an error frame (CodeInternal).
+//     handler panic: replaced by an error frame (apierr.CodeInternal).
 //   - A write error on out: returned at once.
 //   - ctx done: returns ctx.Err() as soon as no handler is running. A
 //     goroutine blocked reading in stays blocked until in yields or closes.
@@ -76,7 +78,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, h Handler, log zero
 		case errors.Is(f.err, ErrFrameTooLarge):
 			log.Warn().Int("seq", seq).Err(f.err).Msg("native request refused: frame too large")
 			msg := fmt.Sprintf("request frame larger than the %d-byte limit; the host will exit", MaxInbound)
-			if werr := WriteFrame(out, ErrorFrame(CodeFrameTooLarge, msg)); werr != nil {
+			if werr := WriteFrame(out, errorReply(apierr.CodeFrameTooLarge, msg)); werr != nil {
 				return errors.Join(f.err, werr)
 			}
 			return f.err
@@ -95,7 +97,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, h Handler, log zero
 		ev = ev.Int("seq", seq).Int("req_bytes", len(f.body)).Int("reply_bytes", len(reply)).
 			Dur("duration_ms", time.Since(start))
 		if code != "" {
-			ev = ev.Str("frame_error", code)
+			ev = ev.Str("frame_error", string(code))
 		}
 		if werr != nil {
 			ev.Err(werr).Msg("native reply not written")
@@ -107,18 +109,18 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, h Handler, log zero
 
 // respond runs h on req and returns the reply to send, with the code of the
 // error frame Serve substituted for it, if any.
-func respond(ctx context.Context, h Handler, req []byte) (reply []byte, code string) {
+func respond(ctx context.Context, h Handler, req []byte) (reply []byte, code apierr.Code) {
 	if len(req) == 0 {
-		return ErrorFrame(CodeEmptyFrame, "empty request frame: expected a JSON object"), CodeEmptyFrame
+		return errorReply(apierr.CodeEmptyFrame, "empty request frame: expected a JSON object"), apierr.CodeEmptyFrame
 	}
 	reply, panicked := call(ctx, h, req)
 	switch {
 	case panicked:
-		return ErrorFrame(CodeInternal, "internal error in the host; see its log"), CodeInternal
+		return errorReply(apierr.CodeInternal, "internal error in the host; see its log"), apierr.CodeInternal
 	case len(reply) > MaxOutbound:
-		return ErrorFrame(CodeReplyTooLarge, fmt.Sprintf("reply larger than the %d-byte limit", MaxOutbound)), CodeReplyTooLarge
+		return errorReply(apierr.CodeReplyTooLarge, fmt.Sprintf("reply larger than the %d-byte limit", MaxOutbound)), apierr.CodeReplyTooLarge
 	case !isObject(reply):
-		return ErrorFrame(CodeInternal, "internal error: the host built an invalid reply"), CodeInternal
+		return errorReply(apierr.CodeInternal, "internal error: the host built an invalid reply"), apierr.CodeInternal
 	}
 	return reply, ""
 }
@@ -140,7 +142,7 @@ func isObject(b []byte) bool {
 }
 
 // RefuseCaller serves a caller that failed Caller.Check: every request frame
-// is answered with one error frame of code CodeCallerNotAllowed until in
+// is answered with one error frame of code apierr.CodeCallerNotAllowed until in
 // ends, with the same framing rules and return values as Serve. Answering
 // (rather than exiting at once) lets the extension show the user why and
 // what to run, instead of a bare disconnect. The message sent is
@@ -153,6 +155,11 @@ func RefuseCaller(ctx context.Context, in io.Reader, out io.Writer, cause error,
 		msg = ce.Hint()
 	}
 	log.Warn().Err(cause).Msg("native caller refused")
-	reply := ErrorFrame(CodeCallerNotAllowed, msg)
+	reply := errorReply(apierr.CodeCallerNotAllowed, msg)
 	return Serve(ctx, in, out, func(context.Context, []byte) []byte { return reply }, log)
+}
+
+// errorReply is the error object of a frame this package answers by itself.
+func errorReply(code apierr.Code, msg string) []byte {
+	return apierr.Reply(&apierr.Error{Code: code, Message: msg}, false)
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 )
 
 func stream(frames ...[]byte) []byte {
@@ -60,9 +62,12 @@ func readFrameUncapped(r *bytes.Reader) ([]byte, error) {
 	return b, err
 }
 
-func code(t testing.TB, reply []byte) string {
+func code(t testing.TB, reply []byte) apierr.Code {
 	t.Helper()
-	var v struct{ Action, Code, Message string }
+	var v struct {
+		Action, Message string
+		Code            apierr.Code
+	}
 	if err := json.Unmarshal(reply, &v); err != nil {
 		t.Fatalf("reply %q: %v", reply, err)
 	}
@@ -84,23 +89,23 @@ func TestServe(t *testing.T) {
 		in        []byte
 		h         Handler
 		wantErr   error
-		wantCodes []string // "" for a reply passed through
+		wantCodes []apierr.Code // "" for a reply passed through
 	}{
 		{"EOF at once", nil, echo, nil, nil},
-		{"one request", stream([]byte(`{"action":"getProfiles"}`)), echo, nil, []string{""}},
-		{"three requests in order", stream([]byte(`{"n":1}`), []byte(`{"n":2}`), []byte(`{"n":3}`)), echo, nil, []string{"", "", ""}},
-		{"empty frame then a good one", stream([]byte{}, []byte(`{"n":2}`)), echo, nil, []string{CodeEmptyFrame, ""}},
-		{"truncated after a good one", append(stream([]byte(`{"n":1}`)), 9, 0, 0, 0, '{'), echo, ErrTruncated, []string{""}},
-		{"truncated length", append(stream([]byte(`{"n":1}`)), 9, 0), echo, ErrTruncated, []string{""}},
-		{"too large then more", append(frameBytes(MaxInbound+1, nil), stream([]byte(`{}`))...), echo, ErrFrameTooLarge, []string{CodeFrameTooLarge}},
-		{"huge length", frameBytes(0xFFFFFFFF, nil), echo, ErrFrameTooLarge, []string{CodeFrameTooLarge}},
-		{"reply too large", stream([]byte(`{}`), []byte(`{}`)), func(context.Context, []byte) []byte { return big }, nil, []string{CodeReplyTooLarge, CodeReplyTooLarge}},
-		{"reply not JSON", stream([]byte(`{}`)), func(context.Context, []byte) []byte { return []byte("oops") }, nil, []string{CodeInternal}},
-		{"reply not an object", stream([]byte(`[1]`), []byte(`"s"`), []byte(`{}`)), echo, nil, []string{CodeInternal, CodeInternal, ""}},
-		{"reply with trailing data", stream([]byte(`{} {}`)), echo, nil, []string{CodeInternal}},
-		{"reply invalid UTF-8", stream([]byte("{\"a\":\"\xff\"}")), echo, nil, []string{CodeInternal}},
-		{"reply nil", stream([]byte(`{}`)), func(context.Context, []byte) []byte { return nil }, nil, []string{CodeInternal}},
-		{"handler panics", stream([]byte(`{}`), []byte(`{}`)), func(context.Context, []byte) []byte { panic("boom") }, nil, []string{CodeInternal, CodeInternal}},
+		{"one request", stream([]byte(`{"action":"getProfiles"}`)), echo, nil, []apierr.Code{""}},
+		{"three requests in order", stream([]byte(`{"n":1}`), []byte(`{"n":2}`), []byte(`{"n":3}`)), echo, nil, []apierr.Code{"", "", ""}},
+		{"empty frame then a good one", stream([]byte{}, []byte(`{"n":2}`)), echo, nil, []apierr.Code{apierr.CodeEmptyFrame, ""}},
+		{"truncated after a good one", append(stream([]byte(`{"n":1}`)), 9, 0, 0, 0, '{'), echo, ErrTruncated, []apierr.Code{""}},
+		{"truncated length", append(stream([]byte(`{"n":1}`)), 9, 0), echo, ErrTruncated, []apierr.Code{""}},
+		{"too large then more", append(frameBytes(MaxInbound+1, nil), stream([]byte(`{}`))...), echo, ErrFrameTooLarge, []apierr.Code{apierr.CodeFrameTooLarge}},
+		{"huge length", frameBytes(0xFFFFFFFF, nil), echo, ErrFrameTooLarge, []apierr.Code{apierr.CodeFrameTooLarge}},
+		{"reply too large", stream([]byte(`{}`), []byte(`{}`)), func(context.Context, []byte) []byte { return big }, nil, []apierr.Code{apierr.CodeReplyTooLarge, apierr.CodeReplyTooLarge}},
+		{"reply not JSON", stream([]byte(`{}`)), func(context.Context, []byte) []byte { return []byte("oops") }, nil, []apierr.Code{apierr.CodeInternal}},
+		{"reply not an object", stream([]byte(`[1]`), []byte(`"s"`), []byte(`{}`)), echo, nil, []apierr.Code{apierr.CodeInternal, apierr.CodeInternal, ""}},
+		{"reply with trailing data", stream([]byte(`{} {}`)), echo, nil, []apierr.Code{apierr.CodeInternal}},
+		{"reply invalid UTF-8", stream([]byte("{\"a\":\"\xff\"}")), echo, nil, []apierr.Code{apierr.CodeInternal}},
+		{"reply nil", stream([]byte(`{}`)), func(context.Context, []byte) []byte { return nil }, nil, []apierr.Code{apierr.CodeInternal}},
+		{"handler panics", stream([]byte(`{}`), []byte(`{}`)), func(context.Context, []byte) []byte { panic("boom") }, nil, []apierr.Code{apierr.CodeInternal, apierr.CodeInternal}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,7 +227,7 @@ func TestRefuseCaller(t *testing.T) {
 		t.Fatalf("%d replies", len(replies))
 	}
 	for _, r := range replies {
-		if code(t, r) != CodeCallerNotAllowed {
+		if code(t, r) != apierr.CodeCallerNotAllowed {
 			t.Fatalf("reply %s", r)
 		}
 		if bytes.Contains(r, []byte("/secret/path")) {
