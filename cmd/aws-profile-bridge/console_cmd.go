@@ -13,9 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 )
 
 const consoleHelp = `aws-profile-bridge console PROFILE [flags]
@@ -71,7 +69,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "aws-profile-bridge:", err)
 		return 1
 	}
-	env := console.Env{Paths: st.AWS, SigninEndpoint: st.SigninEndpoint}
+	env := bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}
 	if *mfaCode == "" && isTerminal(stdin) {
 		env.MFAPrompt = func(serial string) (string, error) {
 			fmt.Fprintf(stderr, "MFA code for %s: ", serial)
@@ -82,31 +80,22 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return strings.TrimSpace(line), nil
 		}
 	}
-	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
-	cfg, err := svc.Config()
-	if err != nil {
-		return fail(err, *asJSON, stdout, stderr)
-	}
-	if cfg.Profile(profile) == nil {
-		return fail(apierr.New(apierr.CodeProfileNotFound, "no profile %q in %s or %s; run `aws-profile-bridge profiles` to list them", profile, st.AWS.ConfigFile, st.AWS.CredentialsFile), *asJSON, stdout, stderr)
-	}
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Console: env}
 	dest := *service
 	if *path != "" {
 		dest = *path
 	}
-	res, err := console.SignIn(context.Background(), env, cfg, profile, console.Options{
-		Region: *region, Destination: dest, SessionDuration: dur, MFACode: *mfaCode, LogoutFirst: *logoutFirst,
-	})
+	reply, err := svc.Open(context.Background(), bridge.OpenRequest{ProfileName: profile, Region: *region, Destination: dest,
+		SessionDuration: int(dur / time.Second), MFACode: *mfaCode, LogoutFirst: *logoutFirst})
 	if err != nil {
 		return fail(err, *asJSON, stdout, stderr)
 	}
-	reply := bridge.NewConsoleURLReply(cfg, profile, res)
-	for _, w := range res.Warnings {
+	for _, w := range reply.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
-	out := res.URL
+	out := reply.URL
 	if *container {
-		out = containerURL(profile, res.URL, reply.Color, reply.Icon)
+		out = containerURL(profile, reply.URL, reply.Color, reply.Icon)
 	}
 	switch {
 	case *asJSON:
@@ -118,7 +107,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		_ = enc.Encode(reply)
 	case *open:
 		// Never the sign-in URL itself on a command line (handoff.go): other users can read those.
-		h, err := startHandoff(res.URL)
+		h, err := startHandoff(reply.URL)
 		if err != nil {
 			fmt.Fprintf(stderr, "aws-profile-bridge: cannot hand the URL to a browser safely: %v; run again without --open and paste the URL\n", err)
 			return 1
@@ -141,10 +130,12 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 		until := ""
-		if !res.ExpiresAt.IsZero() {
-			until = ", session until " + res.ExpiresAt.Local().Format("15:04 MST")
+		if reply.ExpiresAt != nil {
+			if t, err := time.Parse(time.RFC3339, *reply.ExpiresAt); err == nil {
+				until = ", session until " + t.Local().Format("15:04 MST")
+			}
 		}
-		fmt.Fprintf(stderr, "Opened %s (%s, %s)%s\n", profile, res.Kind, res.Region, until)
+		fmt.Fprintf(stderr, "Opened %s (%s, %s)%s\n", profile, reply.Kind, reply.Region, until)
 	default:
 		fmt.Fprintln(stdout, out)
 	}

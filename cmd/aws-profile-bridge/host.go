@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
@@ -52,7 +51,7 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 	}
 
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Log: log, CacheDir: st.CacheDir,
-		Console: console.Env{SigninEndpoint: st.SigninEndpoint}}
+		Console: bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}}
 	// No signal handler: Firefox closes stdin and then sends SIGTERM, whose default action (exit)
 	// is right; log lines are written synchronously, so nothing is lost.
 	ctx := context.Background()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -177,11 +178,12 @@ func cmdDoctor(args []string, stdout, stderr io.Writer) int {
 	st, _ := loadSettings() // installEnv has checked them
 	findings := env.Doctor(install.DoctorOptions{Binary: bin, Version: version, Protocol: bridge.ProtocolVersion,
 		AWSFiles: awsFiles(st), LoadAWS: func() (int, []string, error) {
-			list, cfg, err := (&bridge.Service{Paths: st.AWS}).Profiles(false, nil)
+			l, err := (&bridge.Service{Paths: st.AWS}).Profiles(context.Background(), bridge.ListOptions{})
 			if err != nil {
 				return 0, nil, errors.New(apierr.MessageOf(err))
 			}
-			warns := slices.Clone(cfg.Warnings)
+			list := l.Profiles
+			warns := slices.Clone(l.Warnings)
 			for i := range list {
 				for _, w := range list[i].Warnings {
 					warns = append(warns, list[i].Name+": "+w)

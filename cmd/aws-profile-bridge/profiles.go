@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +12,6 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 )
 
@@ -40,14 +40,15 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
-	list, cfg, err := svc.Profiles(!*noSSO, nil)
+	l, err := svc.Profiles(context.Background(), bridge.ListOptions{Enrich: !*noSSO, Settings: *asJSON})
 	if err != nil {
 		return fail(err, *asJSON, stdout, stderr)
 	}
+	list := l.Profiles
 	if *asJSON {
 		out := make([]jsonProfile, len(list))
 		for i := range list {
-			out[i] = jsonProfile{list[i], profiles.SafeSettings(cfg.Profile(list[i].Name))}
+			out[i] = jsonProfile{list[i], l.Settings[i]}
 		}
 		if err := printJSON(stdout, out); err != nil {
 			fmt.Fprintln(stderr, "aws-profile-bridge:", err)
@@ -67,7 +68,7 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 	}
 	tw.Flush()
 	warnUnsafeAWSFiles(st, stderr)
-	for _, w := range cfg.Warnings {
+	for _, w := range l.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	for i := range list {
@@ -79,25 +80,25 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 }
 
 // jsonProfile is a profile as --json prints it: the native host's profile object and its
-// settings (profiles.SafeSettings), always an object.
+// settings (bridge.ListOptions.Settings), always an object.
 type jsonProfile struct {
-	profiles.Profile
+	bridge.Profile
 	Settings map[string]any `json:"settings"`
 }
 
-func state(p *profiles.Profile) string {
+func state(p *bridge.Profile) string {
 	switch {
-	case p.IsSSO && p.SSOTokenState == profiles.TokenMissing:
+	case p.IsSSO && p.SSOTokenState == bridge.TokenMissing:
 		return "sso login needed"
-	case p.IsSSO && p.SSOTokenState == profiles.TokenExpired:
+	case p.IsSSO && p.SSOTokenState == bridge.TokenExpired:
 		return "sso token expired"
-	case p.IsSSO && p.SSOTokenState == profiles.TokenUnknown && p.HasCredentials:
+	case p.IsSSO && p.SSOTokenState == bridge.TokenUnknown && p.HasCredentials:
 		// --no-sso: the token cache was not read, so nobody knows whether it can sign in.
 		return "sso token unknown"
 	case p.Expired:
 		return "expired"
 	case !p.HasCredentials:
-		if p.Kind == profiles.KindConfigOnly {
+		if p.Kind == bridge.KindConfigOnly {
 			return "no credentials"
 		}
 		return "cannot sign in"

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/httpapi"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
@@ -120,7 +119,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	}
 
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Log: log, CacheDir: st.CacheDir,
-		Console: console.Env{SigninEndpoint: st.SigninEndpoint}}
+		Console: bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}}
 	srv := httpapi.New(httpapi.Config{Service: svc, Tokens: store, Log: log, ChromeOrigins: origins})
 
 	l, err := net.Listen("tcp", listen)

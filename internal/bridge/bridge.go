@@ -1,5 +1,8 @@
-// Package bridge is the one API that every front end (native messaging, HTTP, CLI) calls: request
-// and reply types, action dispatch and stable error codes. PROTOCOL.md documents it.
+// Package bridge is the one typed API that every front end (native messaging, HTTP, CLI) calls:
+// Profiles, ProfilesReply, Open and Version (api.go), with the read–settle–cache policy, the list
+// cache and paging behind them (settle.go, cache.go), and the wire's request decoding and action
+// dispatch (Handle, Do) for the faces that speak JSON. Front ends import this package, never
+// console, profiles or awsconfig. PROTOCOL.md documents the actions; internal/apierr the codes.
 package bridge
 
 import (
@@ -15,8 +18,6 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
 // ProtocolVersion is the version of PROTOCOL.md this build speaks. It changes only additively.
@@ -51,24 +52,26 @@ type Request struct {
 	LogoutFirst     bool
 }
 
-// OpenFunc turns a profile into a console sign-in reply; nil means the console core (open.go).
-type OpenFunc func(ctx context.Context, cfg *awsconfig.Config, req Request) (any, error)
+// Paths are the AWS files a Service reads (the AWS SDK's semantics; internal/settings fills them).
+type Paths = awsconfig.Paths
 
-// Service carries what the actions need. The zero value of Now is time.Now.
+// Service carries what the actions need. The zero value of Now is time.Now. A Service may be
+// used by many goroutines at once; copies made with WithLog share its caches.
 type Service struct {
-	Paths   awsconfig.Paths
+	Paths   Paths
 	Version string
 	Commit  string
 	Now     func() time.Time
 	Log     zerolog.Logger
-	Open    OpenFunc
 	// Console is how the console core reaches AWS (federation endpoint override, HTTP client,
 	// MFA prompt); Paths and Now are filled from the Service.
-	Console console.Env
-	// CacheDir holds the getProfiles reply cache (cache.go); "" disables it.
+	Console ConsoleEnv
+	// CacheDir holds the getProfiles reply cache on disk (cache.go); "" disables it.
 	CacheDir string
 
-	cacheHits int // for tests
+	// signIn replaces the console core in tests (open.go).
+	signIn func(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error)
+	shared *shared // settle.go: state every copy shares
 }
 
 func (s *Service) now() time.Time {
@@ -84,17 +87,29 @@ func (s *Service) Handle(ctx context.Context, raw []byte) []byte {
 	start := time.Now()
 	req, err := DecodeRequest(raw)
 	var reply []byte
+	var hit string
 	if err == nil {
-		reply, err = s.do(ctx, req)
+		reply, hit, err = s.do(ctx, req)
 	}
-	reply, _ = s.finish(start, req.Action, len(raw), reply, err)
+	reply, _ = s.finish(start, req.Action, len(raw), hit, reply, err)
 	return reply
 }
 
+// Do runs an already-decoded request, as Handle does for raw bytes, and returns the reply JSON
+// and, when the reply is an error object, its code ("" on success). The HTTP front end decodes
+// the path and body itself and calls this, so both transports share one core. Like Handle it
+// logs one "request" line on s.Log.
+func (s *Service) Do(ctx context.Context, req Request) (reply []byte, code apierr.Code) {
+	start := time.Now()
+	reply, hit, err := s.do(ctx, req)
+	return s.finish(start, req.Action, -1, hit, reply, err)
+}
+
 // finish makes the reply of a request that ran (the error object when err is set) and logs one
-// "request" line: the action, the sizes, the time taken, and on failure the code and the cause
-// (never the request itself). requestBytes < 0 leaves the request size out.
-func (s *Service) finish(start time.Time, action string, requestBytes int, reply []byte, err error) ([]byte, apierr.Code) {
+// "request" line: the action, the sizes, the time taken, which cache answered, and on failure
+// the code and the cause (never the request itself). requestBytes < 0 leaves the request size
+// out.
+func (s *Service) finish(start time.Time, action string, requestBytes int, hit string, reply []byte, err error) ([]byte, apierr.Code) {
 	ev := s.Log.Info()
 	var code apierr.Code
 	if err != nil {
@@ -105,96 +120,49 @@ func (s *Service) finish(start time.Time, action string, requestBytes int, reply
 	if requestBytes >= 0 {
 		ev = ev.Int("request_bytes", requestBytes)
 	}
+	if hit != "" {
+		ev = ev.Str("cache", hit)
+	}
 	ev.Int("reply_bytes", len(reply)).Dur("took", time.Since(start)).Msg("request")
 	return reply, code
 }
 
-func (s *Service) do(ctx context.Context, req Request) ([]byte, error) {
+// do dispatches one request onto the typed API; hit names the cache that answered, if any.
+func (s *Service) do(ctx context.Context, req Request) (reply []byte, hit string, err error) {
 	switch req.Action {
 	case ActionGetProfiles, ActionEnrichSSO:
-		cacheable := s.CacheDir != "" && req.Action == ActionGetProfiles && req.Offset == 0 && req.Limit == 0
-		var stamps []fileStamp
-		var build string
-		if cacheable {
-			stamps = s.stamps() // before reading: a change while we read means a miss next time
-			if cacheable = worthCaching(stamps); cacheable {
-				build = s.buildID()
-				if reply, ok := s.cachedList(stamps, build); ok {
-					s.cacheHits++
-					return reply, nil
-				}
-			}
-		}
-		list, cfg, err := s.Profiles(req.Action == ActionEnrichSSO, req.ProfileNames)
-		if err != nil {
-			return nil, err
-		}
-		reply, err := ProfileListReply(list, cfg.Warnings, req.Offset, req.Limit)
-		if err == nil && cacheable {
-			s.storeList(reply, list, stamps, build)
-		}
-		return reply, err
+		return s.profilesReply(ctx, ListOptions{Enrich: req.Action == ActionEnrichSSO, Names: req.ProfileNames, Offset: req.Offset, Limit: req.Limit})
 	case ActionVersion:
-		return marshal(map[string]string{"action": ActionVersion, "version": s.Version, "commit": s.Commit, "protocol": ProtocolVersion})
+		reply, err = marshal(s.VersionInfo())
 	case ActionOpenProfile:
-		if req.ProfileName == "" {
-			return nil, apierr.New(apierr.CodeMissingField, "openProfile needs a profileName")
+		var u *ConsoleURL
+		if u, err = s.Open(ctx, OpenRequest{ProfileName: req.ProfileName, Region: req.Region, Destination: req.Destination,
+			SessionDuration: req.SessionDuration, MFACode: req.MFACode, LogoutFirst: req.LogoutFirst}); err == nil {
+			reply, err = marshal(u)
 		}
-		cfg, err := s.load()
-		if err != nil {
-			return nil, err
-		}
-		if cfg.Profile(req.ProfileName) == nil {
-			// No local paths in replies: they reach the browser (and, over HTTP, any token holder).
-			return nil, apierr.New(apierr.CodeProfileNotFound, "no profile %q in your AWS config or credentials file; run `aws-profile-bridge profiles` to list them", req.ProfileName)
-		}
-		open := s.Open
-		if open == nil {
-			open = s.openProfile
-		}
-		v, err := open(ctx, cfg, req)
-		if err != nil {
-			return nil, err
-		}
-		return marshal(v)
 	case "":
-		return nil, apierr.New(apierr.CodeMissingField, "the request has no action; send one of getProfiles, enrichSSOProfiles, openProfile, version")
+		err = apierr.New(apierr.CodeMissingField, "the request has no action; send one of getProfiles, enrichSSOProfiles, openProfile, version")
+	default:
+		err = apierr.New(apierr.CodeUnknownAction, "unknown action %q; this host (protocol %s) knows getProfiles, enrichSSOProfiles, openProfile, version", safeAction(req.Action), ProtocolVersion)
 	}
-	return nil, apierr.New(apierr.CodeUnknownAction, "unknown action %q; this host (protocol %s) knows getProfiles, enrichSSOProfiles, openProfile, version", safeAction(req.Action), ProtocolVersion)
+	return reply, "", err
 }
 
-// Config reads both files (once they are not being written), with the same errors as the actions.
-func (s *Service) Config() (*awsconfig.Config, error) { return s.load() }
-
-// Profiles reads both files and builds the profile list; with enrich it also reads the SSO token
-// cache for SSO profiles (all, or those named).
-func (s *Service) Profiles(enrich bool, names []string) ([]profiles.Profile, *awsconfig.Config, error) {
-	cfg, err := s.load()
-	if err != nil {
-		return nil, nil, err
+// configError maps a failure to read the AWS files to config_error with what to do next.
+func configError(err error) error {
+	var pe *awsconfig.ParseError
+	switch {
+	case err == nil:
+		return nil
+	case apierr.CodeOf(err) != apierr.CodeInternal:
+		return err // already coded (the settle policy's own errors)
+	case errors.As(err, &pe):
+		return &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("%s line %d: %s; fix that line and try again", pe.File, pe.Line, pe.Msg), Err: err}
+	case errors.Is(err, fs.ErrPermission):
+		return &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files (%v); check their owner and permissions", err), Err: err}
+	default:
+		return &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files: %v", err), Err: err}
 	}
-	now := s.now()
-	list := profiles.Build(cfg, now)
-	if enrich {
-		profiles.EnrichSSO(list, cfg, s.Paths.SSOCacheDir, names, now)
-	}
-	return list, cfg, nil
-}
-
-func (s *Service) load() (*awsconfig.Config, error) {
-	cfg, err := s.loadSettled()
-	if err != nil {
-		var pe *awsconfig.ParseError
-		switch {
-		case errors.As(err, &pe):
-			return nil, &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("%s line %d: %s; fix that line and try again", pe.File, pe.Line, pe.Msg), Err: err}
-		case errors.Is(err, fs.ErrPermission):
-			return nil, &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files (%v); check their owner and permissions", err), Err: err}
-		default:
-			return nil, &apierr.Error{Code: apierr.CodeConfigError, Message: fmt.Sprintf("cannot read the AWS files: %v", err), Err: err}
-		}
-	}
-	return cfg, nil
 }
 
 // DecodeRequest parses a request strictly: valid UTF-8, one JSON object, nothing after it.

@@ -152,6 +152,14 @@ func TestProfileListReplyFitsAndPages(t *testing.T) {
 	if len(r.Profiles) != 0 || r.NextOffset != nil {
 		t.Errorf("offset past end: %+v", r)
 	}
+	// Values at the edge of int: clamped, never an overflow (a panic, or a page from the start).
+	const maxInt = int(^uint(0) >> 1)
+	for _, c := range []struct{ offset, limit, want int }{{1, maxInt, 2}, {maxInt, maxInt, 0}, {maxInt, 1, 0}, {2, maxInt - 1, 1}} {
+		r = decodeList(t, must(ProfileListReply(all[:3], nil, c.offset, c.limit)))
+		if len(r.Profiles) != c.want || r.NextOffset != nil || r.Total != 3 {
+			t.Errorf("offset %d limit %d: %+v", c.offset, c.limit, r)
+		}
+	}
 }
 
 func must(b []byte, err error) []byte {
@@ -207,8 +215,8 @@ func TestHandleActions(t *testing.T) {
 		}
 	}
 	// An opener, once wired, is called with the parsed request and its reply is passed through.
-	s.Open = func(ctx context.Context, cfg *awsconfig.Config, req Request) (any, error) {
-		return map[string]any{"action": "consoleUrl", "profileName": req.ProfileName, "region": req.Region}, nil
+	s.signIn = func(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error) {
+		return &ConsoleURL{Action: "consoleUrl", ProfileName: req.ProfileName, Region: req.Region}, nil
 	}
 	r = handle(t, s, `{"action":"openProfile","profileName":"a","region":"us-west-2"}`)
 	if r["action"] != "consoleUrl" || r["profileName"] != "a" || r["region"] != "us-west-2" {

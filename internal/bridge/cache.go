@@ -89,66 +89,72 @@ func (s *Service) buildID() string {
 	return id
 }
 
-// cachedList returns the stored reply when it is still exactly what a rebuild would produce.
-func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, bool) {
+// cachedList returns the stored reply when it is still exactly what a rebuild would produce, and
+// the time it goes stale (0: no expiry ahead).
+func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, int64, bool) {
 	// Only from a private directory of ours, never through a symlink, and without blocking on a
 	// FIFO or opening a device put in the file's place.
 	if fi, err := os.Stat(s.CacheDir); err != nil || !fi.IsDir() || !privateDir(fi) {
-		return nil, false
+		return nil, 0, false
 	}
 	f, err := openCacheFile(filepath.Join(s.CacheDir, cacheFile))
 	if err != nil {
-		return nil, false
+		return nil, 0, false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() || !privateFile(fi) || fi.Size() > MaxReply+64<<10 {
-		return nil, false // someone else could have written it: never trust it
+		return nil, 0, false // someone else could have written it: never trust it
 	}
 	data := make([]byte, fi.Size())
 	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, false
+		return nil, 0, false
 	}
 	nl := bytes.IndexByte(data, '\n')
 	if nl < 0 {
-		return nil, false
+		return nil, 0, false
 	}
 	var h cacheHeader
 	if err := json.Unmarshal(data[:nl], &h); err != nil || h.Build != build || !slices.Equal(h.Files, stamps) {
-		return nil, false
+		return nil, 0, false
 	}
 	if h.ValidUntil != 0 && !s.now().Before(time.Unix(0, h.ValidUntil)) {
-		return nil, false
+		return nil, 0, false
 	}
 	reply := data[nl+1:]
 	if len(reply) == 0 || len(reply) != h.Len || crc32.ChecksumIEEE(reply) != h.CRC {
-		return nil, false
+		return nil, 0, false
 	}
-	return reply, true
+	return reply, h.ValidUntil, true
 }
 
-// storeList writes the reply for the next process; failures only cost speed, so they are logged.
-func (s *Service) storeList(reply []byte, list []profiles.Profile, stamps []fileStamp, build string) {
-	horizon := time.Now().Add(-racyWindow).UnixNano()
-	for _, f := range stamps {
-		if f.Exists && f.changedNs() > horizon {
-			return // racy: changed too recently to trust the stamp
-		}
-	}
-	h := cacheHeader{Build: build, Files: stamps, Len: len(reply), CRC: crc32.ChecksumIEEE(reply)}
-	now := s.now()
+// validUntilOf is when a list built at now goes stale: its first credential expiry still ahead
+// (0: none). ok is false when an expiry cannot be read, so nobody can tell.
+func validUntilOf(list []profiles.Profile, now time.Time) (until int64, ok bool) {
 	for i := range list {
 		if list[i].Expiration == nil {
 			continue
 		}
 		t, err := time.Parse(time.RFC3339Nano, *list[i].Expiration)
 		if err != nil {
-			return // cannot tell when the reply goes stale: do not cache it
+			return 0, false
 		}
-		if t.After(now) && (h.ValidUntil == 0 || t.UnixNano() < h.ValidUntil) {
-			h.ValidUntil = t.UnixNano()
+		if t.After(now) && (until == 0 || t.UnixNano() < until) {
+			until = t.UnixNano()
 		}
 	}
+	return until, true
+}
+
+// storeList writes the reply for the next process; failures only cost speed, so they are logged.
+func (s *Service) storeList(reply []byte, validUntil int64, stamps []fileStamp, build string) {
+	horizon := time.Now().Add(-racyWindow).UnixNano()
+	for _, f := range stamps {
+		if f.Exists && f.changedNs() > horizon {
+			return // racy: changed too recently to trust the stamp
+		}
+	}
+	h := cacheHeader{Build: build, Files: stamps, ValidUntil: validUntil, Len: len(reply), CRC: crc32.ChecksumIEEE(reply)}
 	head, err := json.Marshal(h)
 	if err != nil {
 		return

@@ -17,10 +17,35 @@ func cachedService(t *testing.T, config, credentials string) *Service {
 	t.Helper()
 	s := newService(t, config, credentials)
 	s.CacheDir = filepath.Join(t.TempDir(), "cache")
-	old, oldMin := racyWindow, cacheMinBytes
+	old, oldMin, oldTTL := racyWindow, cacheMinBytes, listCacheTTL
 	racyWindow, cacheMinBytes = 0, 0
-	t.Cleanup(func() { racyWindow, cacheMinBytes = old, oldMin })
+	listCacheTTL = 0 // the disk tier alone: each request is a process of its own
+	t.Cleanup(func() { racyWindow, cacheMinBytes, listCacheTTL = old, oldMin, oldTTL })
 	return s
+}
+
+// The memory tier: a second default request is served from memory while the files keep their
+// stamps, but not once a credential in the list has expired, nor after a change.
+func TestListCacheInMemory(t *testing.T) {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := newService(t, "[profile a]\nregion = eu-west-1\n", "[b]\naws_access_key_id = AKIAX\naws_secret_access_key = y\naws_session_token = z\nx_security_token_expires = 2025-01-01T00:10:00Z\n")
+	s.Now = func() time.Time { return now }
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(s.Paths.ConfigFile, old, old)
+	os.Chtimes(s.Paths.CredentialsFile, old, old)
+	first := getProfiles(t, s)
+	if second := getProfiles(t, s); s.hits() != 1 || !bytes.Equal(first, second) {
+		t.Fatalf("second request: hits %d", s.hits())
+	}
+	now = now.Add(20 * time.Minute) // b's credentials expire
+	if r := string(getProfiles(t, s)); s.hits() != 1 || !strings.Contains(r, `"expired":true`) {
+		t.Errorf("served from memory past an expiry (hits %d): %s", s.hits(), r)
+	}
+	os.WriteFile(s.Paths.ConfigFile, []byte("[profile c]\n"), 0o600)
+	os.Chtimes(s.Paths.ConfigFile, old, old)
+	if r := string(getProfiles(t, s)); !strings.Contains(r, `"name":"c"`) {
+		t.Errorf("served from memory after a change: %s", r)
+	}
 }
 
 func getProfiles(t *testing.T, s *Service) []byte {
@@ -31,12 +56,12 @@ func getProfiles(t *testing.T, s *Service) []byte {
 func TestReplyCacheHitIsIdentical(t *testing.T) {
 	s := cachedService(t, "[profile a]\nregion = eu-west-1\n", "[b]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n")
 	first := getProfiles(t, s)
-	if s.cacheHits != 0 {
+	if s.hits() != 0 {
 		t.Fatal("first request cannot be a hit")
 	}
 	second := getProfiles(t, s)
-	if s.cacheHits != 1 {
-		t.Fatalf("second request should be served from the cache (hits=%d)", s.cacheHits)
+	if s.hits() != 1 {
+		t.Fatalf("second request should be served from the cache (hits=%d)", s.hits())
 	}
 	if !bytes.Equal(first, second) {
 		t.Errorf("cached reply differs:\n%s\n%s", first, second)
@@ -44,7 +69,7 @@ func TestReplyCacheHitIsIdentical(t *testing.T) {
 	// Paged and enrich requests never use it.
 	s.Handle(context.Background(), []byte(`{"action":"getProfiles","limit":1}`))
 	s.Handle(context.Background(), []byte(`{"action":"enrichSSOProfiles"}`))
-	if s.cacheHits != 1 {
+	if s.hits() != 1 {
 		t.Errorf("paged or enrich request served from the cache")
 	}
 }
@@ -62,7 +87,7 @@ func TestReplyCacheMissesOnEveryChange(t *testing.T) {
 	os.Chtimes(s.Paths.ConfigFile, fi.ModTime(), fi.ModTime())
 	r := string(getProfiles(t, s))
 	if runtime.GOOS != "windows" {
-		if !strings.Contains(r, `"name":"b"`) || strings.Contains(r, `"name":"a"`) || s.cacheHits != 0 {
+		if !strings.Contains(r, `"name":"b"`) || strings.Contains(r, `"name":"a"`) || s.hits() != 0 {
 			t.Errorf("stale reply after a same-size rewrite with mtime restored: %s", r)
 		}
 	}
@@ -80,17 +105,17 @@ func TestReplyCacheMissesOnEveryChange(t *testing.T) {
 	// Other paths (AWS_CONFIG_FILE changed) are a miss.
 	other := filepath.Join(t.TempDir(), "config")
 	os.WriteFile(other, []byte("[profile z]\n"), 0o600)
-	hits := s.cacheHits
+	hits := s.hits()
 	s.Paths.ConfigFile = other
-	if r := string(getProfiles(t, s)); !strings.Contains(r, `"name":"z"`) || s.cacheHits != hits {
+	if r := string(getProfiles(t, s)); !strings.Contains(r, `"name":"z"`) || s.hits() != hits {
 		t.Errorf("another config path served the old reply: %s", r)
 	}
 	// Another build is a miss.
 	getProfiles(t, s)
-	hits = s.cacheHits
+	hits = s.hits()
 	s.Version = "other"
 	getProfiles(t, s)
-	if s.cacheHits != hits {
+	if s.hits() != hits {
 		t.Error("a different build served the old reply")
 	}
 }
@@ -101,11 +126,11 @@ func TestReplyCacheExpiresWithCredentials(t *testing.T) {
 		t.Fatalf("not expired at 00:00: %s", r)
 	}
 	getProfiles(t, s)
-	if s.cacheHits != 1 {
+	if s.hits() != 1 {
 		t.Fatal("no hit before the expiry")
 	}
 	s.Now = func() time.Time { return time.Date(2025, 1, 1, 1, 0, 1, 0, time.UTC) }
-	if r := string(getProfiles(t, s)); !strings.Contains(r, `"expired":true`) || s.cacheHits != 1 {
+	if r := string(getProfiles(t, s)); !strings.Contains(r, `"expired":true`) || s.hits() != 1 {
 		t.Errorf("served a reply whose credentials have since expired: %s", r)
 	}
 }
@@ -115,7 +140,7 @@ func TestReplyCacheRacyFilesAreNotStored(t *testing.T) {
 	racyWindow = time.Hour // the file was written just now: within the window
 	getProfiles(t, s)
 	getProfiles(t, s)
-	if s.cacheHits != 0 {
+	if s.hits() != 0 {
 		t.Error("a file changed within the racy window was trusted by its stamp")
 	}
 	if _, err := os.Stat(filepath.Join(s.CacheDir, cacheFile)); err == nil {
@@ -133,8 +158,8 @@ func TestReplyCacheCorruptOrForeignIsIgnored(t *testing.T) {
 	flipped[len(flipped)-3] ^= 1 // the reply altered, the header intact
 	for _, junk := range []string{"", "garbage", "{}\n{}", "{\"build\":\"x\"}\n" + string(want), string(good[:len(good)-1]), string(flipped), string(good[:nl+1])} {
 		os.WriteFile(p, []byte(junk), 0o600)
-		hits := s.cacheHits
-		if got := getProfiles(t, s); !bytes.Equal(got, want) || s.cacheHits != hits {
+		hits := s.hits()
+		if got := getProfiles(t, s); !bytes.Equal(got, want) || s.hits() != hits {
 			t.Errorf("cache content %q was trusted", junk)
 		}
 	}
@@ -164,10 +189,10 @@ func TestReplyCacheIsPrivateAndSecretFree(t *testing.T) {
 		}
 		// A cache file others could have written is not trusted.
 		getProfiles(t, s)
-		hits := s.cacheHits
+		hits := s.hits()
 		os.Chmod(p, 0o644)
 		getProfiles(t, s)
-		if s.cacheHits != hits {
+		if s.hits() != hits {
 			t.Error("trusted a cache file with mode 0644")
 		}
 		// A loose directory is not used.
@@ -185,7 +210,7 @@ func TestReplyCacheSkipsSmallFiles(t *testing.T) {
 	cacheMinBytes = 1 << 20
 	getProfiles(t, s)
 	getProfiles(t, s)
-	if s.cacheHits != 0 {
+	if s.hits() != 0 {
 		t.Error("small files served from the cache")
 	}
 	if _, err := os.Stat(filepath.Join(s.CacheDir, cacheFile)); err == nil {

@@ -24,8 +24,8 @@ func TestReplyCacheNeverFollowsSymlinks(t *testing.T) {
 	if err := os.Symlink(elsewhere, p); err != nil {
 		t.Fatal(err)
 	}
-	hits := s.cacheHits
-	if got := getProfiles(t, s); !bytes.Equal(got, want) || s.cacheHits != hits {
+	hits := s.hits()
+	if got := getProfiles(t, s); !bytes.Equal(got, want) || s.hits() != hits {
 		t.Errorf("a symlinked cache file was trusted")
 	}
 }

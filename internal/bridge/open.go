@@ -4,15 +4,14 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
-// ConsoleURLReply is the openProfile reply: the extension's consoleUrl shape (action, profileName,
+// ConsoleURL is the openProfile reply: the extension's consoleUrl shape (action, profileName,
 // url, color, icon) plus our additive fields.
-type ConsoleURLReply struct {
+type ConsoleURL struct {
 	Action          string   `json:"action"` // "consoleUrl"
 	ProfileName     string   `json:"profileName"`
 	URL             string   `json:"url"`
@@ -28,10 +27,7 @@ type ConsoleURLReply struct {
 }
 
 // openProfile signs the profile in through the console core.
-func (s *Service) openProfile(ctx context.Context, cfg *awsconfig.Config, req Request) (any, error) {
-	if req.SessionDuration < 0 {
-		return nil, apierr.New(apierr.CodeInvalidDuration, "sessionDuration must be a number of seconds between 900 and 43200")
-	}
+func (s *Service) openProfile(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error) {
 	env := s.Console
 	env.Paths = s.Paths
 	if env.Now == nil {
@@ -47,17 +43,17 @@ func (s *Service) openProfile(ctx context.Context, cfg *awsconfig.Config, req Re
 	if err != nil {
 		return nil, err
 	}
-	return NewConsoleURLReply(cfg, req.ProfileName, res), nil
+	return newConsoleURL(cfg, req.ProfileName, res), nil
 }
 
-// NewConsoleURLReply builds the reply for a sign-in result.
-func NewConsoleURLReply(cfg *awsconfig.Config, name string, res *console.Result) ConsoleURLReply {
+// newConsoleURL builds the reply for a sign-in result.
+func newConsoleURL(cfg *awsconfig.Config, name string, res *console.Result) *ConsoleURL {
 	var settings map[string]string
 	if p := cfg.Profile(name); p != nil {
 		settings = p.Settings
 	}
 	color, icon := profiles.ColorIcon(name, settings)
-	r := ConsoleURLReply{
+	r := &ConsoleURL{
 		Action: "consoleUrl", ProfileName: name, URL: res.URL, Color: color, Icon: icon,
 		Kind: string(res.Kind), Region: res.Region, Partition: res.Partition, Destination: res.Destination,
 		SessionDuration: int(res.SessionDuration / time.Second), Warnings: res.Warnings,

@@ -3,6 +3,7 @@ package bridge
 import (
 	"strconv"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
@@ -16,11 +17,12 @@ import (
 // reply under 1 MB.
 func ProfileListReply(list []profiles.Profile, warnings []string, offset, limit int) ([]byte, error) {
 	total := len(list)
-	if offset > total {
-		offset = total
+	if offset < 0 || limit < 0 {
+		return nil, apierr.New(apierr.CodeInvalidRequest, "offset and limit must not be negative")
 	}
+	offset = min(offset, total)
 	end := total
-	if limit > 0 && offset+limit < end {
+	if limit > 0 && limit < end-offset { // not offset+limit: that overflows for a huge limit
 		end = offset + limit
 	}
 	page := list[offset:end]

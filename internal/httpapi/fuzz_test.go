@@ -14,7 +14,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 )
@@ -30,7 +29,7 @@ func FuzzServeHTTP(f *testing.F) {
 	home := f.TempDir()
 	dir := filepath.Join(home, ".aws")
 	os.MkdirAll(dir, 0o700)
-	paths := awsconfig.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "sso", "cache")}
+	paths := bridge.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "sso", "cache")}
 	os.WriteFile(paths.ConfigFile, []byte(testConfig), 0o600)
 	os.WriteFile(paths.CredentialsFile, []byte(testCredentials), 0o600)
 	fake := fakeaws.Start(f)

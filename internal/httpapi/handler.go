@@ -325,25 +325,12 @@ func (s *Server) serve(x *exchange) *route {
 		req = bridge.Request{Action: bridge.ActionEnrichSSO, ProfileNames: req.ProfileNames, Offset: req.Offset, Limit: req.Limit}
 	case "console-url":
 		req.Action, req.ProfileName, req.ProfileNames, req.Offset, req.Limit = bridge.ActionOpenProfile, rt.profile, nil, 0, 0
-		if req.SessionDuration < 0 || req.SessionDuration > 43200 {
-			s.audit(x, rt, http.StatusOK, apierr.CodeInvalidDuration)
-			x.send(http.StatusOK, apierr.Reply(apierr.New(apierr.CodeInvalidDuration, "sessionDuration must be a number of seconds between 900 and 43200"), false))
-			return rt
-		}
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.cfg.OpenTimeout)
 		defer cancel()
 	}
-	svc := *s.cfg.Service // a copy per request: its own logger with the request id
-	svc.Log = x.log
-	var reply []byte
-	var code apierr.Code
-	switch {
-	case rt.name == "profiles" && req.Offset == 0 && req.Limit == 0:
-		reply, code = s.cachedProfiles(ctx, &svc, req)
-	default:
-		reply, code = s.stableDo(ctx, &svc, req, rt.name != "console-url")
-	}
+	// The request's own logger (with its id); the copy shares the bridge's list cache.
+	reply, code := s.cfg.Service.WithLog(x.log).Do(ctx, req)
 	s.audit(x, rt, http.StatusOK, code)
 	x.send(http.StatusOK, reply)
 	return rt

@@ -16,7 +16,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
@@ -139,7 +138,7 @@ type testEnv struct {
 	tokens *fakeTokens
 	log    *syncBuffer
 	home   string
-	paths  awsconfig.Paths
+	paths  bridge.Paths
 	fake   *fakeaws.Server
 	client *http.Client
 }
@@ -155,7 +154,7 @@ func newTestEnv(t *testing.T, mod ...func(*Config)) *testEnv {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	paths := awsconfig.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "sso", "cache")}
+	paths := bridge.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "sso", "cache")}
 	os.WriteFile(paths.ConfigFile, []byte(testConfig), 0o600)
 	os.WriteFile(paths.CredentialsFile, []byte(testCredentials), 0o600)
 	fake := fakeaws.Start(t)

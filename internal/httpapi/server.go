@@ -15,10 +15,8 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -83,15 +81,6 @@ type Server struct {
 	chrome  map[string]bool
 	thr     *throttle
 	srv     *http.Server
-
-	emptyMu   sync.Mutex
-	emptySeen map[string]emptySeen // stable.go
-
-	lcMu sync.Mutex
-	lc   listCache // listcache.go
-
-	// builds bounds the list builds running at once (each holds a parsed copy of the files).
-	builds chan struct{}
 }
 
 // New returns a server for cfg.
@@ -129,7 +118,6 @@ func New(cfg Config) *Server {
 			s.chrome[o] = true
 		}
 	}
-	s.builds = make(chan struct{}, max(1, min(runtime.GOMAXPROCS(0), 4)))
 	s.setPort(cfg.Port)
 	s.srv = &http.Server{
 		Handler:                      s,

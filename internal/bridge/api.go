@@ -1,0 +1,160 @@
+package bridge
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+)
+
+// The types and values a front end needs from the core, named here so that front ends import
+// bridge alone.
+type (
+	// Profile is one entry of a profile list (PROTOCOL.md, "Profile object").
+	Profile = profiles.Profile
+	// ConsoleEnv is how sign-in reaches AWS: the federation endpoint override, the HTTP client,
+	// the MFA prompt of a terminal.
+	ConsoleEnv = console.Env
+)
+
+// Values of Profile fields the CLI shows in words.
+const (
+	KindConfigOnly = profiles.KindConfigOnly
+	TokenMissing   = profiles.TokenMissing
+	TokenExpired   = profiles.TokenExpired
+	TokenUnknown   = profiles.TokenUnknown
+)
+
+// MaxSessionDuration is the longest console session a request may ask for (12 h, in seconds).
+const MaxSessionDuration = 43200
+
+// ListOptions selects a profile list.
+type ListOptions struct {
+	// Enrich reads the SSO token cache for SSO profiles (enrichSSOProfiles): all of them, or
+	// those in Names.
+	Enrich bool
+	Names  []string
+	// Offset and Limit select a page of ProfilesReply (Limit 0: as many as fit). Values past the
+	// end are clamped.
+	Offset, Limit int
+	// Settings fills List.Settings (the CLI's --json).
+	Settings bool
+}
+
+// List is a profile list: the profiles in file order and the warnings about the files as a whole.
+type List struct {
+	Profiles []Profile
+	Warnings []string
+	// Settings, with ListOptions.Settings, holds each profile's merged non-secret settings (an
+	// object, sub-properties nested as the SDK reads them), in the order of Profiles.
+	Settings []map[string]any
+}
+
+// Profiles reads both AWS files once they are not being written (settle.go) and builds the
+// profile list.
+func (s *Service) Profiles(ctx context.Context, opt ListOptions) (*List, error) {
+	until := time.Now().Add(settleDeadline)
+	release, err := s.acquire(ctx, until)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return s.buildList(ctx, opt, until)
+}
+
+func (s *Service) buildList(ctx context.Context, opt ListOptions, until time.Time) (*List, error) {
+	cfg, _, err := s.loadSettled(ctx, until)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	list := profiles.Build(cfg, now)
+	if opt.Enrich {
+		profiles.EnrichSSO(list, cfg, s.Paths.SSOCacheDir, opt.Names, now)
+	}
+	l := &List{Profiles: list, Warnings: cfg.Warnings}
+	if opt.Settings {
+		l.Settings = make([]map[string]any, len(list))
+		for i := range list {
+			l.Settings[i] = profiles.SafeSettings(cfg.Profile(list[i].Name))
+		}
+	}
+	return l, nil
+}
+
+// ProfilesReply is the profileList reply (compact JSON, at most MaxReply bytes) for opt: the
+// page it selects, in the form that fits (profilelist.go). The default list (no Enrich, no
+// paging) comes from the list cache while the files are unchanged.
+func (s *Service) ProfilesReply(ctx context.Context, opt ListOptions) ([]byte, error) {
+	b, _, err := s.profilesReply(ctx, opt)
+	return b, err
+}
+
+func (s *Service) profilesReply(ctx context.Context, opt ListOptions) (reply []byte, hit string, err error) {
+	if opt.Offset < 0 || opt.Limit < 0 {
+		return nil, "", apierr.New(apierr.CodeInvalidRequest, "offset and limit must not be negative")
+	}
+	until := time.Now().Add(settleDeadline) // from the request's arrival, whatever it waits for
+	if !opt.Enrich && !opt.Settings && opt.Offset == 0 && opt.Limit == 0 {
+		return s.defaultList(ctx, until)
+	}
+	release, err := s.acquire(ctx, until)
+	if err != nil {
+		return nil, "", err
+	}
+	defer release()
+	l, err := s.buildList(ctx, opt, until)
+	if err != nil {
+		return nil, "", err
+	}
+	reply, err = ProfileListReply(l.Profiles, l.Warnings, opt.Offset, opt.Limit)
+	return reply, "", err
+}
+
+// OpenRequest is a console sign-in (PROTOCOL.md, openProfile).
+type OpenRequest struct {
+	ProfileName     string
+	Region          string
+	Destination     string
+	SessionDuration int // seconds, 0–MaxSessionDuration; 0 = the default
+	MFACode         string
+	LogoutFirst     bool
+}
+
+// Open signs a profile in to the AWS Console.
+func (s *Service) Open(ctx context.Context, req OpenRequest) (*ConsoleURL, error) {
+	if req.ProfileName == "" {
+		return nil, apierr.New(apierr.CodeMissingField, "openProfile needs a profileName")
+	}
+	if req.SessionDuration < 0 || req.SessionDuration > MaxSessionDuration {
+		return nil, apierr.New(apierr.CodeInvalidDuration, "sessionDuration must be a number of seconds between 900 and 43200")
+	}
+	cfg, _, err := s.loadSettled(ctx, time.Now().Add(settleDeadline))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Profile(req.ProfileName) == nil {
+		// No local paths in replies: they reach the browser (and, over HTTP, any token holder).
+		return nil, apierr.New(apierr.CodeProfileNotFound, "no profile %q in your AWS config or credentials file; run `aws-profile-bridge profiles` to list them", req.ProfileName)
+	}
+	open := s.signIn
+	if open == nil {
+		open = s.openProfile
+	}
+	return open(ctx, cfg, req)
+}
+
+// VersionInfo is the version reply.
+type VersionInfo struct {
+	Action   string `json:"action"` // "version"
+	Version  string `json:"version"`
+	Commit   string `json:"commit"`
+	Protocol string `json:"protocol"`
+}
+
+// VersionInfo says which build and protocol this is.
+func (s *Service) VersionInfo() VersionInfo {
+	return VersionInfo{Action: ActionVersion, Version: s.Version, Commit: s.Commit, Protocol: ProtocolVersion}
+}
