@@ -25,17 +25,19 @@ import (
 // requests or for a build slot — answers config_error; it never answers a torn list.
 //
 // An empty file is different: on Linux a stat can show a file emptied by open(O_TRUNC) with its
-// old modification time for as long as the truncation takes (tens of ms on a busy machine), so an
-// empty file is trusted only once it has been seen empty and unchanged for emptyConfirm (the
-// first sighting is remembered, so a long-lived server looks twice once, not per request).
+// old modification time for as long as the truncation takes (the size is set before the time,
+// and a loaded machine can preempt the writer between the two for a good part of a second), so
+// an empty file is trusted only once it has been seen empty and unchanged for emptyConfirm, as
+// long as the settle window: the promise is the same for a truncation as for a write. The first
+// sighting is remembered, so a long-lived server looks twice once, not per request; a missing
+// file costs nothing.
 //
-// The guarantee holds for writers that finish within settleWindow (and truncations within
-// emptyConfirm); a writer that stalls longer mid-write leaves a file that cannot be told from
-// one the user saved that way.
+// The guarantee holds for writers that finish within settleWindow; a writer that stalls longer
+// mid-write leaves a file that cannot be told from one the user saved that way.
 var (
 	settleWindow   = 250 * time.Millisecond
 	settleDeadline = 3 * time.Second
-	emptyConfirm   = 50 * time.Millisecond
+	emptyConfirm   = 250 * time.Millisecond
 	// listCacheTTL bounds how long the in-memory list is served, so an "expired" flag is at most
 	// that late even when no recorded expiry says when to rebuild.
 	listCacheTTL = time.Second

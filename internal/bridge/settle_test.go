@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 func profilesText(prefix string, n int) string {
@@ -63,15 +64,10 @@ func TestListsAreNeverTornByAnInPlaceRewrite(t *testing.T) {
 				text = neu
 			}
 			began := time.Now()
-			f, err := os.OpenFile(s.Paths.ConfigFile, os.O_WRONLY|os.O_TRUNC, 0o600)
-			if err != nil {
+			if err := testaws.RewriteInPlace(s.Paths.ConfigFile, text, 5*time.Millisecond); err != nil {
 				t.Error(err)
 				return
 			}
-			f.WriteString(text[:len(text)/2])
-			time.Sleep(5 * time.Millisecond) // a writer caught mid-file
-			f.WriteString(text[len(text)/2:])
-			f.Close()
 			if w := (span{began, time.Now()}); w.to.Sub(w.from) >= settleWindow {
 				mu.Lock()
 				slow = append(slow, w)

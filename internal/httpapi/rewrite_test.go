@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 func configOf(prefix string, n int) (string, []string) {
@@ -57,15 +59,10 @@ func TestConfigRewrittenWhileServing(t *testing.T) {
 			}
 			began := time.Now()
 			if i%4 < 2 { // in place, in two pieces
-				f, err := os.OpenFile(e.paths.ConfigFile, os.O_WRONLY|os.O_TRUNC, 0o600)
-				if err != nil {
+				if err := testaws.RewriteInPlace(e.paths.ConfigFile, content, 2*time.Millisecond); err != nil {
 					t.Error(err)
 					return
 				}
-				f.WriteString(content[:len(content)/2])
-				time.Sleep(2 * time.Millisecond)
-				f.WriteString(content[len(content)/2:])
-				f.Close()
 			} else { // by rename
 				tmp := e.paths.ConfigFile + ".tmp"
 				os.WriteFile(tmp, []byte(content), 0o600)

@@ -285,3 +285,16 @@ func LoginToken(tb testing.TB, cacheDir string, ls fakeaws.LoginSession) string 
 	}
 	return WriteFile(tb, LoginCacheFile(cacheDir, ls.ARN), string(b), 0o600)
 }
+
+// RewriteInPlace rewrites path as a slow editor does: truncate, the first half, a pause of mid,
+// the rest. Tests of the settle policy race readers against it.
+func RewriteInPlace(path, content string, mid time.Duration) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	f.WriteString(content[:len(content)/2])
+	time.Sleep(mid)
+	f.WriteString(content[len(content)/2:])
+	return f.Close()
+}
