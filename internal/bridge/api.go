@@ -27,8 +27,9 @@ const (
 	TokenUnknown   = profiles.TokenUnknown
 )
 
-// MaxSessionDuration is the longest console session a request may ask for (12 h, in seconds).
-const MaxSessionDuration = 43200
+// MaxSessionDuration is the longest console session a request may ask for, in seconds (the
+// console core's limit).
+const MaxSessionDuration = int(console.MaxSessionDuration / time.Second)
 
 // ListOptions selects a profile list.
 type ListOptions struct {

@@ -62,6 +62,7 @@ mfa_serial = arn:aws:iam::111122223333:mfa/me
 		`{"action":"openProfile","profileName":"prod-admin","destination":"https://evil.example/"}`: "invalid_destination",
 		`{"action":"openProfile","profileName":"prod-admin","region":"us-iso-east-1"}`:              "unsupported_partition",
 		`{"action":"openProfile","profileName":"prod-admin","sessionDuration":-5}`:                  "invalid_duration",
+		`{"action":"openProfile","profileName":"prod-admin","sessionDuration":43201}`:               "invalid_duration",
 	} {
 		var e map[string]any
 		json.Unmarshal(s.Handle(context.Background(), []byte(req)), &e)
