@@ -94,8 +94,8 @@ func (s *Service) ProfilesReply(ctx context.Context, opt ListOptions) ([]byte, e
 }
 
 func (s *Service) profilesReply(ctx context.Context, opt ListOptions) (reply []byte, hit string, err error) {
-	if opt.Offset < 0 || opt.Limit < 0 {
-		return nil, "", apierr.New(apierr.CodeInvalidRequest, "offset and limit must not be negative")
+	if err := checkPage(opt.Offset, opt.Limit); err != nil { // before any wait
+		return nil, "", err
 	}
 	until := time.Now().Add(settleDeadline) // from the request's arrival, whatever it waits for
 	if !opt.Enrich && !opt.Settings && opt.Offset == 0 && opt.Limit == 0 {

@@ -207,10 +207,7 @@ func DecodeRequest(raw []byte) (Request, error) {
 			return req, apierr.New(apierr.CodeInvalidRequest, "field %q has the wrong type (%s)", f.key, shortJSON(v))
 		}
 	}
-	if req.Offset < 0 || req.Limit < 0 {
-		return req, apierr.New(apierr.CodeInvalidRequest, "offset and limit must not be negative")
-	}
-	return req, nil
+	return req, checkPage(req.Offset, req.Limit)
 }
 
 // logAction names the action for the log: a known name or "unknown", never caller-controlled text.

@@ -17,8 +17,8 @@ import (
 // reply under 1 MB.
 func ProfileListReply(list []profiles.Profile, warnings []string, offset, limit int) ([]byte, error) {
 	total := len(list)
-	if offset < 0 || limit < 0 {
-		return nil, apierr.New(apierr.CodeInvalidRequest, "offset and limit must not be negative")
+	if err := checkPage(offset, limit); err != nil {
+		return nil, err
 	}
 	offset = min(offset, total)
 	end := total
@@ -96,6 +96,14 @@ func ProfileListReply(list []profiles.Profile, warnings []string, offset, limit 
 		n++
 	}
 	return tail(b, true, offset+n < end, offset+n), nil
+}
+
+// checkPage is the one rule for paging values: never negative; past the end they are clamped.
+func checkPage(offset, limit int) error {
+	if offset < 0 || limit < 0 {
+		return apierr.New(apierr.CodeInvalidRequest, "offset and limit must not be negative")
+	}
+	return nil
 }
 
 // estimatedProfileSize is a generous size of one profile in the reply, for the first allocation.
