@@ -54,6 +54,7 @@ const (
 	CodeInvalidCredentials            Code = "invalid_credentials"             // AWS does not accept the keys
 	CodeLoginSessionMissing           Code = "login_session_missing"           // no cached `aws login` token
 	CodeLoginSessionExpired           Code = "login_session_expired"           // the `aws login` session ended or its token is unusable
+	CodeAWSUnreachable                Code = "aws_unreachable"                 // the network failed on the way to AWS: DNS, refused, proxy, TLS
 )
 
 // HTTP-level refusals (PROTOCOL.md, "Statuses and HTTP error codes"); never sent over native
@@ -82,7 +83,7 @@ var Codes = []Code{
 	CodeAccessDenied, CodeSessionCredentialsUnsupported, CodeFederationFailed, CodeTimeout,
 	CodeUnsupportedPartition, CodeInvalidDestination, CodeInvalidRegion, CodeInvalidDuration,
 	CodeCredentialsExpired, CodeInvalidConfig, CodeCanceled, CodeInvalidCredentials,
-	CodeLoginSessionMissing, CodeLoginSessionExpired,
+	CodeLoginSessionMissing, CodeLoginSessionExpired, CodeAWSUnreachable,
 
 	CodeForbiddenHost, CodeForbiddenOrigin, CodePreflightRefused, CodeNotFound, CodeMethodNotAllowed,
 	CodeRateLimited, CodeOriginMismatch, CodeUnsupportedMediaType, CodeBodyTooLarge,

@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 )
 
 // ProtocolVersion is the version of PROTOCOL.md this build speaks. It changes only additively.
@@ -115,6 +116,11 @@ func (s *Service) finish(start time.Time, action string, requestBytes int, hit s
 	if err != nil {
 		reply, code = apierr.Reply(err, false), apierr.CodeOf(err)
 		ev = s.Log.Warn().Str("code", string(code)).Err(err)
+		// The cause (what the network, a file or AWS said) helps whoever reads the log and is
+		// never in the reply; redacted like every value from outside.
+		if cause := errors.Unwrap(err); cause != nil {
+			ev = logging.Str(ev, "cause", cause.Error())
+		}
 	}
 	ev = ev.Str("action", logAction(action))
 	if requestBytes >= 0 {

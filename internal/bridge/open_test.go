@@ -1,13 +1,18 @@
 package bridge
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 )
 
 func TestOpenProfileThroughTheConsoleCore(t *testing.T) {
@@ -69,5 +74,35 @@ mfa_serial = arn:aws:iam::111122223333:mfa/me
 		if e["action"] != "error" || e["code"] != code || e["message"] == "" {
 			t.Errorf("%s: %v, want code %s", req, e, code)
 		}
+	}
+}
+
+// A failed sign-in logs its cause (what the network said), redacted, beside the code: the reply
+// carries only the message.
+func TestOpenProfileLogsTheCause(t *testing.T) {
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION"} {
+		t.Setenv(k, "")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	t.Setenv("AWS_ENDPOINT_URL_STS", closed)
+	s := newService(t, "", "[default]\naws_access_key_id = AKIACANARYBRIDGE0002\naws_secret_access_key = canaryBridgeSecret000000000000000000002\n")
+	s.Now = nil
+	var logBuf bytes.Buffer
+	s.Log = logging.New(&logBuf, zerolog.DebugLevel)
+	r := handle(t, s, `{"action":"openProfile","profileName":"default"}`)
+	if r["code"] != "aws_unreachable" {
+		t.Fatalf("reply %v", r)
+	}
+	logText := logBuf.String()
+	if !strings.Contains(logText, `"cause"`) || !strings.Contains(logText, "connection refused") {
+		t.Errorf("the log does not hold the cause:\n%s", logText)
+	}
+	if strings.Contains(logText, "canaryBridgeSecret") || strings.Contains(logText, "AKIACANARYBRIDGE0002") {
+		t.Errorf("the log holds a secret:\n%s", logText)
 	}
 }

@@ -42,6 +42,14 @@ func (s *signer) classify(ctx context.Context, err error) *apierr.Error {
 	if e := s.ctxErr(ctx, err, what); e != nil {
 		return e
 	}
+	if host, kind, ok := netFailure(err); ok {
+		return unreachable(err, host, kind, what)
+	}
+	if s.webIDFile != "" && strings.Contains(err.Error(), "unable to read file") {
+		// The SDK's web identity provider does not wrap the *fs.PathError; its text says so.
+		return newErr(apierr.CodeNoCredentials, err, "profile %q reads its web identity token from %s, which cannot be read; check web_identity_token_file in ~/.aws/config (or whatever writes that file)",
+			s.profile, s.webIDFile)
+	}
 	if s.awsLogin != "" {
 		if e := s.classifyLogin(err); e != nil {
 			return e

@@ -48,7 +48,14 @@ func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region
 		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
 			return "", e
 		}
-		return "", newErr(apierr.CodeFederationFailed, err, "cannot reach the AWS sign-in endpoint %s; check your network or proxy and try again", hostOf(endpoint))
+		host, kind, ok := netFailure(err)
+		if !ok {
+			kind = "the request failed"
+		}
+		if host == "" {
+			host = hostOf(endpoint)
+		}
+		return "", unreachable(err, host, kind, "the AWS sign-in endpoint (getSigninToken)")
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFederationReply))

@@ -32,10 +32,11 @@ type signer struct {
 	fedClient aws.HTTPClient
 	requests  atomic.Int64
 
-	profile  string // the requested profile (for messages)
-	ssoLogin string // the `aws sso login ...` command for the chain's SSO link, if any
-	awsLogin string // the `aws login ...` command for the chain's login_session link, if any
-	mfa      string // the MFA serial in use, if any
+	profile   string // the requested profile (for messages)
+	ssoLogin  string // the `aws sso login ...` command for the chain's SSO link, if any
+	awsLogin  string // the `aws login ...` command for the chain's login_session link, if any
+	webIDFile string // the chain's web_identity_token_file, if any
+	mfa       string // the MFA serial in use, if any
 
 	mu       sync.Mutex
 	secrets  []string
@@ -167,8 +168,11 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	for l := top; l != nil; l = l.source { // the SDK reads these itself: know them to scrub them
 		s.addSecret(l.p.Get("aws_access_key_id"), l.p.Get("aws_secret_access_key"), l.p.Get("aws_session_token"))
 	}
-	if l := top.deepest(); l.base == baseLogin {
+	switch l := top.deepest(); l.base {
+	case baseLogin:
 		s.awsLogin = loginCommand(l)
+	case baseWebIdentity:
+		s.webIDFile = l.p.Get("web_identity_token_file")
 	}
 	m, err := s.modeOf(top)
 	if err != nil {
