@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -82,5 +83,62 @@ func TestProfilesNoSSOSaysTokenUnknown(t *testing.T) {
 		if !strings.HasSuffix(strings.TrimSpace(line), tc.want) {
 			t.Errorf("%v: dev-sso line %q, want state %q", args, line, tc.want)
 		}
+	}
+}
+
+// TestConsoleRefusesWhatCannotWork: a duration outside the console's range, a mistyped service
+// and an MFA role without a terminal each get one line that says what to do, before any call.
+func TestConsoleRefusesWhatCannotWork(t *testing.T) {
+	fake := cliHome(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"console", "prod-admin", "--duration", "5m"}, 2, []string{"aws-profile-bridge console: --duration 5m", "15m0s to 12h0m0s", "900 to 43200"}},
+		{[]string{"console", "prod-admin", "--duration", "13h"}, 2, []string{"900 to 43200"}},
+		{[]string{"console", "prod-admin", "--service", "cloudwach"}, 2, []string{"aws-profile-bridge console: --service cloudwach", "did you mean cloudwatch?", "--path"}},
+		{[]string{"console", "prod-admin", "--service", "zzzzzzzz"}, 2, []string{"known: ", "s3"}},
+		{[]string{"console", "mfa"}, 1, []string{"aws-profile-bridge console: profile mfa needs an MFA code", "--mfa-code"}},
+	} {
+		fake.Reset()
+		code, out, errOut := runCLI(tc.args...)
+		ok := code == tc.code && out == "" && strings.Count(errOut, "\n") == 1
+		for _, w := range tc.want {
+			ok = ok && strings.Contains(errOut, w)
+		}
+		if !ok {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errOut, tc.code, tc.want)
+		}
+		if tc.code == 2 && len(fake.Requests()) != 0 {
+			t.Errorf("%v: called AWS before refusing: %v", tc.args, fake.Names())
+		}
+	}
+	// The edges of the range are fine.
+	for _, d := range []string{"15m", "12h", "900"} {
+		if code, _, errOut := runCLI("console", "prod-admin", "--duration", d, "--service", "s3"); code != 0 {
+			t.Errorf("--duration %s: exit %d %s", d, code, errOut)
+		}
+	}
+}
+
+// TestProfileNameNotUTF8: a profile whose name is not valid UTF-8 is listed with a warning and
+// opens by the name the list shows.
+func TestProfileNameNotUTF8(t *testing.T) {
+	cliHome(t)
+	home := os.Getenv("HOME")
+	f, err := os.OpenFile(filepath.Join(home, ".aws", "config"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n[profile caf\xe9]\nrole_arn = arn:aws:iam::111122223333:role/Admin\nsource_profile = base\n")
+	f.Close()
+	code, out, errOut := runCLI("profiles")
+	if code != 0 || !strings.Contains(out, "caf\uFFFD ") || !strings.Contains(errOut, "not valid UTF-8") {
+		t.Fatalf("profiles: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI("console", "caf\uFFFD")
+	if code != 0 || !strings.HasPrefix(out, "https://") {
+		t.Errorf("console by the shown name: exit %d %q %q", code, out, errOut)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 )
 
@@ -58,15 +59,30 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var dur time.Duration
 	if *duration != "" {
 		d, err := parseDuration(*duration)
+		if s := int(d / time.Second); err == nil && (s < bridge.MinSessionDuration || s > bridge.MaxSessionDuration) {
+			err = fmt.Errorf("a console session lasts %v to %v (%d to %d seconds)",
+				time.Duration(bridge.MinSessionDuration)*time.Second, time.Duration(bridge.MaxSessionDuration)*time.Second, bridge.MinSessionDuration, bridge.MaxSessionDuration)
+		}
 		if err != nil {
-			fmt.Fprintf(stderr, "aws-profile-bridge console: --duration %q: %v\n", *duration, err)
+			errorf(stderr, "console", "--duration %s: %v", *duration, err)
 			return 2
 		}
 		dur = d
 	}
+	if *service != "" {
+		if known, guess := bridge.SuggestService(*service); !known {
+			hint := ""
+			if guess != "" {
+				hint = "did you mean " + guess + "? "
+			}
+			errorf(stderr, "console", "--service %s: not a console service this knows; %sknown: %s (any other page: --path /SERVICE/home)",
+				*service, hint, strings.Join(bridge.ConsoleServices, ", "))
+			return 2
+		}
+	}
 	st, err := loadSettings()
 	if err != nil {
-		fmt.Fprintln(stderr, "aws-profile-bridge:", err)
+		errorf(stderr, "console", "%v", err)
 		return 1
 	}
 	env := bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}
@@ -88,7 +104,15 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	reply, err := svc.Open(context.Background(), bridge.OpenRequest{ProfileName: profile, Region: *region, Destination: dest,
 		SessionDuration: int(dur / time.Second), MFACode: *mfaCode, LogoutFirst: *logoutFirst})
 	if err != nil {
-		return fail(err, *asJSON, stdout, stderr)
+		if *mfaCode == "" && env.MFAPrompt == nil && apierr.CodeOf(err) == apierr.CodeMFARequired {
+			// No terminal to ask on (a script, a pipe): say how to give the code instead.
+			errorf(stderr, "console", "profile %s needs an MFA code and there is no terminal to ask for it on; pass --mfa-code CODE", profile)
+			if *asJSON {
+				stdout.Write(append(apierr.Reply(err, false), '\n'))
+			}
+			return 1
+		}
+		return fail("console", err, *asJSON, stdout, stderr)
 	}
 	for _, w := range reply.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
@@ -109,7 +133,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// Never the sign-in URL itself on a command line (handoff.go): other users can read those.
 		h, err := startHandoff(reply.URL)
 		if err != nil {
-			fmt.Fprintf(stderr, "aws-profile-bridge: cannot hand the URL to a browser safely: %v; run again without --open and paste the URL\n", err)
+			errorf(stderr, "console", "cannot hand the URL to a browser safely: %v; run again without --open and paste the URL", err)
 			return 1
 		}
 		if h != nil {
@@ -120,12 +144,12 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 		if err := openBrowser(out); err != nil {
-			fmt.Fprintf(stderr, "aws-profile-bridge: cannot open a browser (%v); run again without --open and paste the URL\n", err)
+			errorf(stderr, "console", "cannot open a browser (%v); run again without --open and paste the URL", err)
 			return 1
 		}
 		if h != nil {
 			if err := h.wait(handoffTimeout); err != nil {
-				fmt.Fprintf(stderr, "aws-profile-bridge: %v; run again without --open and paste the URL\n", err)
+				errorf(stderr, "console", "%v; run again without --open and paste the URL", err)
 				return 1
 			}
 		}

@@ -71,7 +71,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	env, bin, code := installEnv(*binary, stderr)
+	env, bin, code := installEnv("install", *binary, stderr)
 	if code != 0 {
 		return code
 	}
@@ -125,7 +125,7 @@ func cmdUninstall(args []string, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	env, bin, code := installEnv("", stderr)
+	env, bin, code := installEnv("uninstall", "", stderr)
 	if code != 0 {
 		return code
 	}
@@ -171,7 +171,7 @@ func cmdDoctor(args []string, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	env, bin, code := installEnv("", stderr)
+	env, bin, code := installEnv("doctor", "", stderr)
 	if code != 0 {
 		return code
 	}
@@ -258,15 +258,15 @@ func printChanges(w io.Writer, changes []install.Change, bin string) {
 }
 
 // installEnv builds the installer's view of this machine and finds the binary to register.
-func installEnv(binFlag string, stderr io.Writer) (*install.Env, string, int) {
+func installEnv(cmd, binFlag string, stderr io.Writer) (*install.Env, string, int) {
 	st, err := loadSettings()
 	if err != nil {
-		fmt.Fprintf(stderr, "aws-profile-bridge: %v\n", err)
+		errorf(stderr, cmd, "%v", err)
 		return nil, "", 1
 	}
 	bin, err := binaryPath(binFlag)
 	if err != nil {
-		fmt.Fprintf(stderr, "aws-profile-bridge: %v\n", err)
+		errorf(stderr, cmd, "%v", err)
 		return nil, "", 1
 	}
 	return osEnv(st), bin, 0

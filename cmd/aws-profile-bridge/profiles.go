@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
@@ -36,13 +35,13 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 	}
 	st, err := loadSettings()
 	if err != nil {
-		fmt.Fprintln(stderr, "aws-profile-bridge:", err)
+		errorf(stderr, "profiles", "%v", err)
 		return 1
 	}
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
 	l, err := svc.Profiles(context.Background(), bridge.ListOptions{Enrich: !*noSSO, Settings: *asJSON})
 	if err != nil {
-		return fail(err, *asJSON, stdout, stderr)
+		return fail("profiles", err, *asJSON, stdout, stderr)
 	}
 	list := l.Profiles
 	if *asJSON {
@@ -51,7 +50,7 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 			out[i] = jsonProfile{list[i], l.Settings[i]}
 		}
 		if err := printJSON(stdout, out); err != nil {
-			fmt.Fprintln(stderr, "aws-profile-bridge:", err)
+			errorf(stderr, "profiles", "%v", err)
 			return 1
 		}
 		return 0
@@ -141,16 +140,6 @@ func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// fail reports a failed command: the message for people on stderr and, with --json, the
-// protocol's error object (the one every face writes) on stdout. It returns the exit code 1.
-func fail(err error, asJSON bool, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "aws-profile-bridge:", apierr.MessageOf(err))
-	if asJSON {
-		stdout.Write(append(apierr.Reply(err, false), '\n'))
-	}
-	return 1
 }
 
 // warnUnsafeAWSFiles warns about AWS files others can change (or read, for credentials), with the

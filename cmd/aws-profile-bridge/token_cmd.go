@@ -88,8 +88,7 @@ func cmdToken(args []string, stdout, stderr io.Writer) int {
 		tokenUsage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "aws-profile-bridge token: unknown command %q\n\n", sub)
-	tokenUsage(stderr)
+	errorf(stderr, "token", "unknown command %q (see aws-profile-bridge token --help)", sub)
 	return 2
 }
 

@@ -2,9 +2,12 @@ package bridge
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
@@ -27,9 +30,12 @@ const (
 	TokenUnknown   = profiles.TokenUnknown
 )
 
-// MaxSessionDuration is the longest console session a request may ask for, in seconds (the
-// console core's limit).
-const MaxSessionDuration = int(console.MaxSessionDuration / time.Second)
+// MinSessionDuration and MaxSessionDuration bound the console session a request may ask for, in
+// seconds (the console core's limits; a shorter one is raised to the minimum).
+const (
+	MinSessionDuration = int(console.MinSessionDuration / time.Second)
+	MaxSessionDuration = int(console.MaxSessionDuration / time.Second)
+)
 
 // ListOptions selects a profile list.
 type ListOptions struct {
@@ -137,6 +143,9 @@ func (s *Service) Open(ctx context.Context, req OpenRequest) (*ConsoleURL, error
 		return nil, err
 	}
 	if cfg.Profile(req.ProfileName) == nil {
+		req.ProfileName = shownName(cfg, req.ProfileName)
+	}
+	if cfg.Profile(req.ProfileName) == nil {
 		// No local paths in replies: they reach the browser (and, over HTTP, any token holder).
 		return nil, apierr.New(apierr.CodeProfileNotFound, "no profile %q in your AWS config or credentials file; run `aws-profile-bridge profiles` to list them", req.ProfileName)
 	}
@@ -159,3 +168,31 @@ type VersionInfo struct {
 func (s *Service) VersionInfo() VersionInfo {
 	return VersionInfo{Action: ActionVersion, Version: s.Version, Commit: s.Commit, Protocol: ProtocolVersion}
 }
+
+// shownName finds the profile whose name, not valid UTF-8 in the file, is shown (and sent in
+// JSON) as name, with U+FFFD for each bad byte: a list entry must open by the name it shows. It
+// returns name itself when no profile, or more than one, is shown so.
+func shownName(cfg *awsconfig.Config, name string) string {
+	if !strings.ContainsRune(name, utf8.RuneError) {
+		return name
+	}
+	found := ""
+	for _, p := range cfg.Profiles {
+		if p != nil && !utf8.ValidString(p.Name) && strings.ToValidUTF8(p.Name, "\uFFFD") == name {
+			if found != "" {
+				return name
+			}
+			found = p.Name
+		}
+	}
+	if found == "" {
+		return name
+	}
+	return found
+}
+
+// ConsoleServices are the console service slugs a front end may offer or check (--service).
+var ConsoleServices = console.Services
+
+// SuggestService reports whether name is a known console service and, if not, the closest one.
+func SuggestService(name string) (known bool, suggestion string) { return console.SuggestService(name) }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
@@ -63,6 +64,10 @@ func (c *checker) build(p *Profile, ap *awsconfig.Profile, now time.Time) {
 	var warns []string
 	if len(ap.Warnings) > 0 {
 		warns = append(warns, ap.Warnings...)
+	}
+	if !utf8.ValidString(ap.Name) {
+		warns = append(warns, fmt.Sprintf("the name is not valid UTF-8 (shown as %q): aws-profile-bridge opens it by that name, but other tools may not; rename the section in ~/.aws/config",
+			strings.ToValidUTF8(ap.Name, "\uFFFD")))
 	}
 
 	// Credentials.
