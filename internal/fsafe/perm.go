@@ -1,0 +1,62 @@
+package fsafe
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// The private-permission rule, the same for every file of ours that holds something personal
+// (tokens, logs, install state, the reply cache): owned by the effective user, files no more
+// open than FileMode, directories no more open than DirMode. Windows governs access by ACLs
+// inherited from the user's profile instead, so the rule is not checked there.
+const (
+	FileMode fs.FileMode = 0o600
+	DirMode  fs.FileMode = 0o700
+)
+
+// ErrNotPrivate is what every *PermError is (errors.Is).
+var ErrNotPrivate = errors.New("not private to you")
+
+// PermError says how a file or directory breaks the private-permission rule, and how to fix it.
+type PermError struct {
+	Path    string
+	Symlink bool        // a symlink owned by someone else (never followed for a change)
+	UID     int         // the owner when it is not the effective user (-2: unknown); -1 otherwise
+	EUID    int         // the effective user
+	Mode    fs.FileMode // the permission bits found
+	Want    fs.FileMode // the most open mode allowed
+}
+
+func (e *PermError) Error() string {
+	q := ShellQuote(e.Path)
+	switch {
+	case e.Symlink:
+		return fmt.Sprintf("%s is a symlink owned by uid %d, not by you (uid %d); remove it (a directory or file of yours belongs there)", e.Path, e.UID, e.EUID)
+	case e.UID != -1:
+		return fmt.Sprintf("%s belongs to uid %d, not to you (uid %d); if it is yours, fix it with: sudo chown %d %s && chmod %o %s", e.Path, e.UID, e.EUID, e.EUID, q, e.Want, q)
+	}
+	return fmt.Sprintf("%s has mode %04o, more open than %04o; fix it with: chmod %o %s", e.Path, e.Mode, e.Want, e.Want, q)
+}
+
+// Is makes errors.Is(err, ErrNotPrivate) true.
+func (e *PermError) Is(target error) bool { return target == ErrNotPrivate }
+
+// want is the most open mode the rule allows for fi.
+func want(fi fs.FileInfo) fs.FileMode {
+	if fi.IsDir() {
+		return DirMode
+	}
+	return FileMode
+}
+
+// ShellQuote quotes s for a POSIX shell when it needs it, for the commands in messages.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-~:", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
