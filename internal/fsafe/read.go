@@ -20,6 +20,18 @@ var (
 	ErrSymlink = errors.New("is a symlink")
 )
 
+// FileError is a reader's refusal of a file: Problem says what is wrong ("is a named pipe
+// (FIFO), not a regular file"), Err is ErrNotRegular, ErrTooLarge or ErrSymlink.
+type FileError struct {
+	Path    string
+	Problem string
+	Err     error
+}
+
+func (e *FileError) Error() string { return e.Path + " " + e.Problem }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
 // Open opens the regular file at path for reading. A symlink is resolved once, by the kernel at
 // open, and what was opened is judged on the descriptor (never by a stat of the path before the
 // open, which a rename in between would make a stat of a different file). On Unix the open does
@@ -43,7 +55,7 @@ func open(path string, noFollow bool) (*os.File, fs.FileInfo, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, fmt.Errorf("%s is %s, %w", path, describe(fi.Mode()), ErrNotRegular)
+		return nil, nil, &FileError{Path: path, Problem: "is " + describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
 	}
 	return f, fi, nil
 }
@@ -82,7 +94,7 @@ func ReadAll(f *os.File, fi fs.FileInfo, limit int64) ([]byte, error) {
 }
 
 func tooLarge(path string, limit int64) error {
-	return fmt.Errorf("%s is larger than %s: %w", path, Size(limit), ErrTooLarge)
+	return &FileError{Path: path, Problem: "is larger than " + Size(limit), Err: ErrTooLarge}
 }
 
 // Size formats a byte count for a message: 16 MiB, 64 KiB, 100 bytes.

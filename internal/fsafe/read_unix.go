@@ -4,7 +4,6 @@ package fsafe
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"syscall"
 )
@@ -23,7 +22,7 @@ func openRead(path string, noFollow bool) (*os.File, error) {
 	if err != nil && noFollow && !errors.Is(err, os.ErrNotExist) {
 		// O_NOFOLLOW fails with ELOOP (EMLINK on FreeBSD): say why in words.
 		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
-			return nil, fmt.Errorf("%s %w", path, ErrSymlink)
+			return nil, &FileError{Path: path, Problem: "is a symlink", Err: ErrSymlink}
 		}
 	}
 	return f, err

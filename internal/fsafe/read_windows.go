@@ -1,7 +1,6 @@
 package fsafe
 
 import (
-	"fmt"
 	"os"
 )
 
@@ -18,7 +17,7 @@ func openRead(path string, noFollow bool) (*os.File, error) {
 	}
 	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
 		f.Close()
-		return nil, fmt.Errorf("%s %w", path, ErrSymlink)
+		return nil, &FileError{Path: path, Problem: "is a symlink", Err: ErrSymlink}
 	}
 	return f, nil
 }
