@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -188,5 +189,44 @@ func TestTrusted(t *testing.T) {
 		if Trusted(fi) != tt.trust {
 			t.Errorf("mode %o uid %d: Trusted = %v", tt.mode, tt.uid, !tt.trust)
 		}
+	}
+}
+
+func TestEnsureFile(t *testing.T) {
+	tests := []struct {
+		name     string
+		root     bool
+		tighten  bool
+		setup    func(t *testing.T, p string)
+		err      error
+		msg      string
+		wantMode os.FileMode // of the file (or the symlink's target) afterwards
+	}{
+		{"missing: created 0600", false, false, func(t *testing.T, p string) {}, nil, "", 0o600},
+		{"ours 0644, tighten", false, true, func(t *testing.T, p string) { os.WriteFile(p, nil, 0o600); os.Chmod(p, 0o644) }, nil, "", 0o600},
+		{"ours 0644, no tighten", false, false, func(t *testing.T, p string) { os.WriteFile(p, nil, 0o600); os.Chmod(p, 0o644) }, ErrNotPrivate, "chmod 600", 0o644},
+		{"symlink", false, true, func(t *testing.T, p string) {
+			os.WriteFile(p+".target", nil, 0o600)
+			os.Chmod(p+".target", 0o644)
+			os.Symlink(p+".target", p)
+		}, ErrSymlink, "symlink", 0o644},
+		{"fifo", false, true, func(t *testing.T, p string) { syscall.Mkfifo(p, 0o600) }, ErrNotRegular, "named pipe", 0o600},
+		{"someone else's", true, true, func(t *testing.T, p string) { os.WriteFile(p, nil, 0o600); os.Chown(p, other, other) }, ErrNotPrivate, "uid 12345", 0o600},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.root {
+				needRoot(t)
+			}
+			p := filepath.Join(t.TempDir(), "x.log")
+			tt.setup(t, p)
+			err := EnsureFile(p, tt.tighten)
+			if tt.err == nil && err != nil || tt.err != nil && (!errors.Is(err, tt.err) || !strings.Contains(err.Error(), tt.msg)) {
+				t.Fatalf("EnsureFile = %v, want %v with %q", err, tt.err, tt.msg)
+			}
+			if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != tt.wantMode {
+				t.Errorf("afterwards: %v %v, want mode %o", fi, err, tt.wantMode)
+			}
+		})
 	}
 }
