@@ -43,6 +43,11 @@ func (e *PermError) Error() string {
 // Is makes errors.Is(err, ErrNotPrivate) true.
 func (e *PermError) Is(target error) bool { return target == ErrNotPrivate }
 
+// Trusted reports whether only the effective user or root can change fi: owned by one of them
+// and not writable by group or others (for the binary, manifests and the AWS files, which may be
+// root's). Always true on Windows (see ModesApply).
+func Trusted(fi fs.FileInfo) bool { return !OwnedByOther(fi) && !WritableByOthers(fi) }
+
 // want is the most open mode the rule allows for fi.
 func want(fi fs.FileInfo) fs.FileMode {
 	if fi.IsDir() {

@@ -39,12 +39,17 @@ func CheckPrivate(path string, fi fs.FileInfo) error {
 	return nil
 }
 
-// Trusted reports whether only the effective user or root can change fi: owned by one of them
-// and not writable by group or others (for the binary and manifests, which may be root's).
-func Trusted(fi fs.FileInfo) bool {
+// OwnedByOther reports a file that belongs to neither the effective user nor root.
+func OwnedByOther(fi fs.FileInfo) bool {
 	uid, ok := Owner(fi)
-	return ok && (uid == os.Geteuid() || uid == 0) && fi.Mode().Perm()&0o022 == 0
+	return !ok || uid != os.Geteuid() && uid != 0
 }
+
+// WritableByOthers reports a file or directory that its group or others may change.
+func WritableByOthers(fi fs.FileInfo) bool { return fi.Mode().Perm()&0o022 != 0 }
+
+// OpenToOthers reports a file or directory that its group or others may read, change or enter.
+func OpenToOthers(fi fs.FileInfo) bool { return fi.Mode().Perm()&0o077 != 0 }
 
 // IsExecutable reports whether fi has an execute bit.
 func IsExecutable(fi fs.FileInfo) bool { return fi.Mode().Perm()&0o111 != 0 }
@@ -160,7 +165,7 @@ func EnsureFile(path string, tighten bool) error {
 		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			return &FileError{Path: path, Problem: "is a symlink; remove it (a regular file of yours belongs there)", Err: ErrSymlink}
 		} else if lerr == nil && !fi.Mode().IsRegular() {
-			return &FileError{Path: path, Problem: "is " + describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
+			return &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
 		}
 		return err
 	}
@@ -170,7 +175,7 @@ func EnsureFile(path string, tighten bool) error {
 		return err
 	}
 	if !fi.Mode().IsRegular() {
-		return &FileError{Path: path, Problem: "is " + describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
+		return &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
 	}
 	err = CheckPrivate(path, fi)
 	var pe *PermError

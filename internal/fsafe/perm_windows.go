@@ -17,8 +17,14 @@ func Owner(fs.FileInfo) (uid int, ok bool) { return 0, false }
 // CheckPrivate does nothing on Windows (see ModesApply).
 func CheckPrivate(string, fs.FileInfo) error { return nil }
 
-// Trusted is true on Windows (see ModesApply).
-func Trusted(fs.FileInfo) bool { return true }
+// OwnedByOther is false on Windows (see ModesApply).
+func OwnedByOther(fs.FileInfo) bool { return false }
+
+// WritableByOthers is false on Windows (see ModesApply).
+func WritableByOthers(fs.FileInfo) bool { return false }
+
+// OpenToOthers is false on Windows (see ModesApply).
+func OpenToOthers(fs.FileInfo) bool { return false }
 
 // IsExecutable is true on Windows, which has no execute bit.
 func IsExecutable(fs.FileInfo) bool { return true }
@@ -55,7 +61,7 @@ func EnsureFile(path string, tighten bool) error {
 		return err
 	}
 	if !fi.Mode().IsRegular() {
-		return &FileError{Path: path, Problem: "is " + describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
+		return &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
 	}
 	return nil
 }

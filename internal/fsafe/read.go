@@ -55,13 +55,13 @@ func open(path string, noFollow bool) (*os.File, fs.FileInfo, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, &FileError{Path: path, Problem: "is " + describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
+		return nil, nil, &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
 	}
 	return f, fi, nil
 }
 
-// describe names a file type for a message.
-func describe(m fs.FileMode) string {
+// Describe names a file type for a message: "a named pipe (FIFO)", "a directory" …
+func Describe(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeNamedPipe != 0:
 		return "a named pipe (FIFO)"

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // Options are the flags of `aws-profile-bridge install`.
@@ -210,10 +212,10 @@ func sudoHint(system bool, err error) string {
 // writeIfChanged writes content to path with mode unless it already holds exactly that; it
 // creates missing directories with dirMode and records them in st.
 func writeIfChanged(path string, content []byte, mode, dirMode fs.FileMode, st *State) (string, error) {
-	old, err := os.ReadFile(path)
+	old, err := fsafe.ReadFile(path, maxSmallFile)
 	if err == nil && bytes.Equal(old, content) {
 		fi, serr := os.Stat(path)
-		if serr == nil && (fi.Mode().Perm() == mode || isWindowsFS()) {
+		if serr == nil && (fi.Mode().Perm() == mode || !fsafe.ModesApply) {
 			return "unchanged", nil
 		}
 		return "updated", os.Chmod(path, mode)
@@ -227,7 +229,7 @@ func writeIfChanged(path string, content []byte, mode, dirMode fs.FileMode, st *
 	if merr != nil {
 		return "", merr
 	}
-	return action, writeAtomic(path, content, mode)
+	return action, fsafe.WriteFile(path, content, mode)
 }
 
 // IsOurManifest reports whether the manifest file at path is one of ours: valid JSON, our host

@@ -1,0 +1,57 @@
+//go:build unix
+
+package install
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestDoctorSpecialFiles: a FIFO where the manifest goes (whose open blocked doctor) is a
+// failure named at once; a token directory of another user is named as such, with the chown.
+func TestDoctorSpecialFiles(t *testing.T) {
+	tests := []struct {
+		name        string
+		root        bool
+		break_      func(t *testing.T, e *Env, manifest string)
+		check, text string
+	}{
+		{"manifest is a FIFO", false, func(t *testing.T, e *Env, m string) {
+			os.Remove(m)
+			if err := syscall.Mkfifo(m, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "manifest", "named pipe"},
+		{"token dir of another user", true, func(t *testing.T, e *Env, _ string) {
+			os.MkdirAll(e.ConfigDir, 0o700)
+			os.Chown(e.ConfigDir, 12345, 12345)
+		}, "tokens", "belongs to uid 12345"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.root && os.Geteuid() != 0 {
+				t.Skip("needs root to chown")
+			}
+			e, bin := testEnv(t, "linux")
+			mustInstall(t, e, Options{Binary: bin, ExtensionIDs: []string{"me@example.com"}})
+			m := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", ManifestFile)
+			e.Probe = func(string, []string, []byte) ([]byte, error) {
+				return []byte(`{"action":"version","version":"1.0","commit":"abc","protocol":"1"}`), nil
+			}
+			tt.break_(t, e, m)
+			done := make(chan []Finding, 1)
+			go func() { done <- e.Doctor(DoctorOptions{Binary: bin, Protocol: "1"}) }()
+			select {
+			case f := <-done:
+				if !hasFailure(f, tt.check, tt.text) {
+					t.Errorf("doctor did not name %q under %s: %+v", tt.text, tt.check, f)
+				}
+			case <-time.After(20 * time.Second): // a watchdog, not a speed check
+				t.Fatal("doctor blocked")
+			}
+		})
+	}
+}
