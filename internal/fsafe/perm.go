@@ -65,3 +65,31 @@ func ShellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// EnsureFile creates the file at path (mode FileMode) when missing and checks that it is a
+// private regular file of ours; with tighten, a file of ours that is more open is set to
+// FileMode instead of refused. On Unix it never creates, opens or changes anything through a
+// symlink (ErrSymlink), and the check and the chmod apply to the file opened.
+func EnsureFile(path string, tighten bool) error {
+	f, err := openAppend(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return notRegular(path, fi.Mode())
+	}
+	err = CheckPrivate(path, fi)
+	var pe *PermError
+	if tighten && errors.As(err, &pe) && pe.UID == -1 {
+		if cerr := f.Chmod(FileMode); cerr != nil {
+			return fmt.Errorf("%w (%v)", pe, cerr)
+		}
+		return nil
+	}
+	return err
+}

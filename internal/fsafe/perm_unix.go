@@ -154,36 +154,17 @@ func symlinkOurs(path string, fi fs.FileInfo, rootOK bool) error {
 	return &PermError{Path: path, Symlink: true, UID: uid, EUID: euid}
 }
 
-// EnsureFile creates the file at path (mode FileMode) when missing and checks that it is a
-// private regular file of ours; with tighten, a file of ours that is more open is set to
-// FileMode instead of refused. It never creates, opens or changes anything through a symlink
-// (ErrSymlink), and the check and the chmod apply to the file opened.
-func EnsureFile(path string, tighten bool) error {
+// openAppend opens path for appending, creating it (FileMode) when missing, never through a
+// symlink and without blocking on a FIFO.
+func openAppend(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, FileMode)
 	if err != nil {
 		// Say why in words: O_NOFOLLOW fails with ELOOP, a FIFO without a reader with ENXIO.
 		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return &FileError{Path: path, Problem: "is a symlink; remove it (a regular file of yours belongs there)", Err: ErrSymlink}
+			return nil, &FileError{Path: path, Problem: "is a symlink; remove it (a regular file of yours belongs there)", Err: ErrSymlink}
 		} else if lerr == nil && !fi.Mode().IsRegular() {
-			return &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
+			return nil, notRegular(path, fi.Mode())
 		}
-		return err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		return &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
-	}
-	err = CheckPrivate(path, fi)
-	var pe *PermError
-	if tighten && errors.As(err, &pe) && pe.UID == -1 {
-		if cerr := f.Chmod(FileMode); cerr != nil {
-			return fmt.Errorf("%w (%v)", pe, cerr)
-		}
-		return nil
-	}
-	return err
+	return f, err
 }

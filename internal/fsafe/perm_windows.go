@@ -49,19 +49,7 @@ func EnsureDir(dir string, tighten bool) error {
 	return CheckDir(dir)
 }
 
-// EnsureFile creates the file at path when missing and checks that it is a regular file.
-func EnsureFile(path string, tighten bool) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, FileMode)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		return &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
-	}
-	return nil
+// openAppend opens path for appending, creating it when missing.
+func openAppend(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, FileMode)
 }

@@ -55,9 +55,13 @@ func open(path string, noFollow bool) (*os.File, fs.FileInfo, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, &FileError{Path: path, Problem: "is " + Describe(fi.Mode()) + ", not a regular file", Err: ErrNotRegular}
+		return nil, nil, notRegular(path, fi.Mode())
 	}
 	return f, fi, nil
+}
+
+func notRegular(path string, m fs.FileMode) error {
+	return &FileError{Path: path, Problem: "is " + Describe(m) + ", not a regular file", Err: ErrNotRegular}
 }
 
 // Describe names a file type for a message: "a named pipe (FIFO)", "a directory" …
