@@ -213,13 +213,13 @@ func sudoHint(system bool, err error) string {
 // creates missing directories with dirMode and records them in st.
 func writeIfChanged(path string, content []byte, mode, dirMode fs.FileMode, st *State) (string, error) {
 	old, err := fsafe.ReadFile(path, maxSmallFile)
-	if err == nil && bytes.Equal(old, content) {
-		fi, serr := os.Stat(path)
-		if serr == nil && (fi.Mode().Perm() == mode || !fsafe.ModesApply) {
+	if fi, serr := os.Lstat(path); err == nil && bytes.Equal(old, content) && serr == nil && fi.Mode().IsRegular() {
+		if fi.Mode().Perm() == mode || !fsafe.ModesApply {
 			return "unchanged", nil
 		}
 		return "updated", os.Chmod(path, mode)
 	}
+	// A symlink in the file's place is replaced by the file, never chmodded through.
 	action := "created"
 	if err == nil {
 		action = "updated"

@@ -121,7 +121,7 @@ func (e *Env) saveState(s State) (changed bool, err error) {
 	if rerr == nil && bytes.Equal(old, b) {
 		return false, nil
 	}
-	if err := os.MkdirAll(e.ConfigDir, 0o700); err != nil {
+	if err := fsafe.EnsureDir(e.ConfigDir, false); err != nil {
 		return false, err
 	}
 	return true, fsafe.WriteFile(p, b, fsafe.FileMode)
