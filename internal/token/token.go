@@ -143,10 +143,11 @@ func (s *Store) Err() error { return s.current().err }
 
 // ensureDir creates the directory (0700) when missing and checks it.
 func (s *Store) ensureDir() error {
-	if err := fsafe.EnsureDir(s.dir, false); err != nil {
-		return insecure(fmt.Errorf("token: %w", err))
+	err := fsafe.EnsureDir(s.dir, false)
+	if err == nil || errors.Is(err, fsafe.ErrNotPrivate) {
+		return insecure(err)
 	}
-	return nil
+	return fmt.Errorf("token: %w", err)
 }
 
 func (s *Store) checkDir() error { return insecure(fsafe.CheckDir(s.dir)) }
