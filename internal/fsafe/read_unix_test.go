@@ -11,7 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // TestReadFileKinds: only regular files are read, whatever the path names or links to; a FIFO
@@ -60,29 +61,20 @@ func TestReadFileKinds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			type result struct {
-				b   []byte
-				err error
-			}
-			done := make(chan result, 1)
-			go func() { b, err := ReadFile(tt.path, 1024); done <- result{b, err} }()
-			var r result
-			select {
-			case r = <-done:
-			case <-time.After(20 * time.Second): // a watchdog, not a speed check: the read blocked
-				t.Fatalf("ReadFile(%s) blocked", tt.path)
-			}
+			var b []byte
+			var err error
+			testaws.Returns(t, "ReadFile("+tt.path+")", func() { b, err = ReadFile(tt.path, 1024) })
 			if tt.err == nil {
-				if r.err != nil || !bytes.Equal(r.b, tt.want) {
-					t.Fatalf("got %q, %v; want %q", r.b, r.err, tt.want)
+				if err != nil || !bytes.Equal(b, tt.want) {
+					t.Fatalf("got %q, %v; want %q", b, err, tt.want)
 				}
 				return
 			}
-			if !errors.Is(r.err, tt.err) || !strings.Contains(r.err.Error(), tt.msg) {
-				t.Fatalf("err = %v; want %v containing %q", r.err, tt.err, tt.msg)
+			if !errors.Is(err, tt.err) || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("err = %v; want %v containing %q", err, tt.err, tt.msg)
 			}
-			if tt.err != fs.ErrNotExist && !strings.Contains(r.err.Error(), tt.path) {
-				t.Errorf("the error does not name the file: %v", r.err)
+			if tt.err != fs.ErrNotExist && !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("the error does not name the file: %v", err)
 			}
 		})
 	}

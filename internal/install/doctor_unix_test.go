@@ -5,30 +5,30 @@ package install
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
-// TestDoctorSpecialFiles: a FIFO where the manifest goes (whose open blocked doctor) is a
-// failure named at once; a token directory of another user is named as such, with the chown.
+// TestDoctorSpecialFiles: a FIFO, a device or a directory where the manifest goes (a FIFO's open
+// blocked doctor) is a failure named at once; a token directory of another user is named as
+// such, with the chown.
 func TestDoctorSpecialFiles(t *testing.T) {
-	tests := []struct {
+	type breakCase struct {
 		name        string
 		root        bool
 		break_      func(t *testing.T, e *Env, manifest string)
 		check, text string
-	}{
-		{"manifest is a FIFO", false, func(t *testing.T, e *Env, m string) {
-			os.Remove(m)
-			if err := syscall.Mkfifo(m, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}, "manifest", "named pipe"},
+	}
+	tests := []breakCase{
 		{"token dir of another user", true, func(t *testing.T, e *Env, _ string) {
 			os.MkdirAll(e.ConfigDir, 0o700)
 			os.Chown(e.ConfigDir, 12345, 12345)
 		}, "tokens", "belongs to uid 12345"},
+	}
+	for _, sf := range testaws.SpecialFiles() {
+		tests = append(tests, breakCase{"manifest is a " + sf.Name, false,
+			func(t *testing.T, e *Env, m string) { os.Remove(m); sf.Make(t, m) }, "manifest", sf.Says})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,15 +42,10 @@ func TestDoctorSpecialFiles(t *testing.T) {
 				return []byte(`{"action":"version","version":"1.0","commit":"abc","protocol":"1"}`), nil
 			}
 			tt.break_(t, e, m)
-			done := make(chan []Finding, 1)
-			go func() { done <- e.Doctor(DoctorOptions{Binary: bin, Protocol: "1"}) }()
-			select {
-			case f := <-done:
-				if !hasFailure(f, tt.check, tt.text) {
-					t.Errorf("doctor did not name %q under %s: %+v", tt.text, tt.check, f)
-				}
-			case <-time.After(20 * time.Second): // a watchdog, not a speed check
-				t.Fatal("doctor blocked")
+			var f []Finding
+			testaws.Returns(t, "doctor", func() { f = e.Doctor(DoctorOptions{Binary: bin, Protocol: "1"}) })
+			if !hasFailure(f, tt.check, tt.text) {
+				t.Errorf("doctor did not name %q under %s: %+v", tt.text, tt.check, f)
 			}
 		})
 	}
