@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // PathsFromEnv resolves Paths the way aws-sdk-go-v2 does: AWS_CONFIG_FILE and
@@ -82,12 +84,25 @@ var (
 	utf16BOM = [][]byte{{0xFF, 0xFE}, {0xFE, 0xFF}}
 )
 
+// MaxFileSize bounds each AWS file: real ones hold thousands of profiles in a few MiB, and a
+// larger one is a mistake (or a device) that would otherwise grow the process without end.
+const MaxFileSize = 16 << 20
+
 // read reads and parses the file.
 func (f *parsedFile) read() error {
-	data, err := os.ReadFile(f.path)
+	data, err := fsafe.ReadFile(f.path, MaxFileSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return f.parse(nil) // a missing file is an empty file
+			return f.parse(nil) // a missing file (or a dangling symlink) is an empty file, as for the SDK
+		}
+		var fe *fsafe.FileError
+		if errors.As(err, &fe) {
+			env := "AWS_CONFIG_FILE"
+			if f.creds {
+				env = "AWS_SHARED_CREDENTIALS_FILE"
+			}
+			return fmt.Errorf("%w; the AWS files must be regular files of at most %s: replace it with one, or point %s at one",
+				&fsafe.FileError{Path: f.name, Problem: fe.Problem, Err: fe.Err}, fsafe.Size(MaxFileSize), env)
 		}
 		return fmt.Errorf("cannot read %s: %w", f.name, err)
 	}

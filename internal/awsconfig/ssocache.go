@@ -7,12 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // Limits that keep a scan of the cache directory cheap and bounded.
@@ -68,7 +69,7 @@ func ReadSSOToken(cacheDir, sessionName, startURL string) (*SSOToken, error) {
 	}
 
 	file := CacheFile(cacheDir, key)
-	data, err := readLimited(file, maxTokenFileSize)
+	data, err := fsafe.ReadFile(file, maxTokenFileSize)
 	switch {
 	case err == nil:
 		return decodeSSOToken(file, data)
@@ -110,7 +111,7 @@ func scanSSOCache(cacheDir, startURL string) *SSOToken {
 			break
 		}
 		file := filepath.Join(cacheDir, e.Name())
-		data, err := readLimited(file, maxScanFileSize)
+		data, err := fsafe.ReadFile(file, maxScanFileSize)
 		if err != nil {
 			continue
 		}
@@ -123,22 +124,6 @@ func scanSSOCache(cacheDir, startURL string) *SSOToken {
 		}
 	}
 	return best
-}
-
-func readLimited(file string, limit int64) ([]byte, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", file, limit)
-	}
-	return data, nil
 }
 
 // decodeSSOToken decodes one cache file. Its errors name the file but never include the token.

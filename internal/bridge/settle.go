@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
@@ -35,7 +36,7 @@ import (
 // The guarantee holds for writers that finish within settleWindow; a writer that stalls longer
 // mid-write leaves a file that cannot be told from one the user saved that way.
 var (
-	settleWindow   = 250 * time.Millisecond
+	settleWindow   = fsafe.QuietWindow
 	settleDeadline = 3 * time.Second
 	emptyConfirm   = 250 * time.Millisecond
 	// listCacheTTL bounds how long the in-memory list is served, so an "expired" flag is at most
@@ -165,7 +166,7 @@ func (s *Service) acquire(ctx context.Context, until time.Time) (release func(),
 func (s *Service) loadSettled(ctx context.Context, until time.Time) (*awsconfig.Config, []fileStamp, error) {
 	for {
 		before := s.stamps()
-		if age := youngestAge(before); age < settleWindow {
+		if age := fsafe.Youngest(time.Now(), before...); age < settleWindow {
 			if err := pause(ctx, settleWindow-age, until); err != nil {
 				return nil, nil, err
 			}
@@ -266,7 +267,7 @@ func (s *Service) buildDefault(ctx context.Context, until time.Time, done chan s
 			build = s.buildID()
 			if r, vu, ok := s.cachedList(stamps, build); ok {
 				sh.hits.Add(1)
-				if youngestAge(stamps) >= settleWindow {
+				if fsafe.Youngest(time.Now(), stamps...) >= settleWindow {
 					key, validUntil = stamps, vu
 				}
 				return r, "disk", nil

@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // Finding is one result of Doctor: what was checked, how it went, and what to run about it.
@@ -59,17 +60,9 @@ type Manifest struct {
 // ReadManifest reads and parses a host manifest (at most 1 MiB).
 func ReadManifest(path string) (Manifest, error) {
 	var m Manifest
-	f, err := os.Open(path)
+	b, err := fsafe.ReadFile(path, maxSmallFile)
 	if err != nil {
 		return m, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
-	if err != nil {
-		return m, err
-	}
-	if len(b) > 1<<20 {
-		return m, errors.New("larger than 1 MiB")
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, err
@@ -156,9 +149,9 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	fail := func(msg, fix string) []Finding {
 		return append(out, Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: p, Message: msg, Fix: fix})
 	}
-	if permChecks {
+	if fsafe.ModesApply {
 		for _, q := range []string{p, filepath.Dir(p)} {
-			if fi, err := os.Stat(q); err == nil && (writableByOthers(fi) || ownedByOther(fi)) {
+			if fi, err := os.Stat(q); err == nil && !fsafe.Trusted(fi) {
 				out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: q,
 					Message: fmt.Sprintf("%s has mode %o (or another owner): whoever can change it can make %s start their program instead of the host", q, fi.Mode().Perm(), title),
 					Fix:     "chmod go-w " + ShellQuote(q)})
@@ -169,6 +162,10 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 		return fail(fmt.Sprintf("the manifest file is named %s; it must be %s", filepath.Base(p), ManifestFile), fixInstall)
 	}
 	m, err := ReadManifest(p)
+	var fe *fsafe.FileError
+	if errors.As(err, &fe) {
+		return fail(fmt.Sprintf("the %s manifest cannot be read (%v), so %s ignores it", title, err, title), "rm "+ShellQuote(p)+" && "+fixInstall)
+	}
 	if err != nil {
 		return fail(fmt.Sprintf("the %s manifest is not valid JSON (%v), so %s ignores it", title, err, title), fixInstall+"   # rewrites it")
 	}
@@ -186,7 +183,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	case err != nil:
 		return fail(fmt.Sprintf("the %s manifest points at %s, which does not exist (moved or deleted?)", title, m.Path),
 			ShellQuote(o.Binary)+" install --browser "+b+"   # registers this binary instead")
-	case !fi.Mode().IsRegular() || (permChecks && !isExecutable(fi)):
+	case !fi.Mode().IsRegular() || !fsafe.IsExecutable(fi):
 		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+ShellQuote(m.Path))
 	}
 	if IsFirefox(b) {
@@ -300,14 +297,13 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 	if err != nil {
 		return []Finding{{Check: check, Status: StatusFail, Path: dir, Message: err.Error(), Fix: "ls -ld " + ShellQuote(dir)}}
 	}
-	if !permChecks {
+	if !fsafe.ModesApply {
 		return []Finding{{Check: check, Status: StatusOK, Path: dir, Message: fmt.Sprintf("%s directory present (private by the profile's ACL)", what)}}
 	}
 	var out []Finding
-	if notPrivate(fi) || ownedByOther(fi) {
-		out = append(out, Finding{Check: check, Status: StatusFail, Path: dir,
-			Message: fmt.Sprintf("the %s directory has mode %o: other users can look inside", what, fi.Mode().Perm()),
-			Fix:     "chmod 700 " + ShellQuote(dir)})
+	if err := fsafe.CheckPrivate(dir, fi); err != nil {
+		msg, fix := notPrivate(dir, err, fmt.Sprintf("the %s directory has mode %o: other users can look inside", what, fi.Mode().Perm()))
+		out = append(out, Finding{Check: check, Status: StatusFail, Path: dir, Message: msg, Fix: fix})
 	}
 	ents, _ := os.ReadDir(dir)
 	for _, ent := range ents {
@@ -319,16 +315,30 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 		if err != nil {
 			continue
 		}
-		if notPrivate(fi) || ownedByOther(fi) {
-			out = append(out, Finding{Check: check, Status: StatusFail, Path: p,
-				Message: fmt.Sprintf("%s has mode %o: other users can read it", p, fi.Mode().Perm()),
-				Fix:     "chmod 600 " + ShellQuote(p)})
+		if err := fsafe.CheckPrivate(p, fi); err != nil {
+			msg, fix := notPrivate(p, err, fmt.Sprintf("%s has mode %o: other users can read it", p, fi.Mode().Perm()))
+			out = append(out, Finding{Check: check, Status: StatusFail, Path: p, Message: msg, Fix: fix})
 		}
 	}
 	if len(out) == 0 {
 		out = append(out, Finding{Check: check, Status: StatusOK, Path: dir, Message: fmt.Sprintf("%s files are private (directory 0700, files 0600)", what)})
 	}
 	return out
+}
+
+// notPrivate is the finding's message and fix for path breaking the private rule (err from
+// fsafe.CheckPrivate): modeMsg when its mode is too open, the owner when it is someone else's.
+func notPrivate(path string, err error, modeMsg string) (msg, fix string) {
+	var pe *fsafe.PermError
+	if !errors.As(err, &pe) {
+		return err.Error(), "ls -ld " + ShellQuote(path)
+	}
+	q := ShellQuote(path)
+	if pe.UID != -1 {
+		return fmt.Sprintf("%s belongs to uid %d, not to you (uid %d)", path, pe.UID, pe.EUID),
+			fmt.Sprintf("sudo chown %d %s && chmod %o %s", pe.EUID, q, pe.Want, q)
+	}
+	return modeMsg, fmt.Sprintf("chmod %o %s", pe.Want, q)
 }
 
 func (e *Env) checkService(st State, o DoctorOptions) []Finding {

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // AWSFile is one of the AWS shared files doctor and `profiles` look at.
@@ -40,23 +42,14 @@ func CheckAWSFile(f AWSFile) []Finding {
 		}
 	}
 	if !fi.Mode().IsRegular() {
-		what := "not a regular file"
-		switch {
-		case fi.IsDir():
-			what = "a directory"
-		case fi.Mode()&fs.ModeNamedPipe != 0:
-			what = "a named pipe"
-		case fi.Mode()&fs.ModeDevice != 0:
-			what = "a device"
-		}
-		return []Finding{finding(StatusFail, fmt.Sprintf("%s is %s, not a file: the AWS tools and the host cannot read profiles from it", p, what),
+		return []Finding{finding(StatusFail, fmt.Sprintf("%s is %s, not a file: the AWS tools and the host cannot read profiles from it", p, fsafe.Describe(fi.Mode())),
 			"mv "+ShellQuote(p)+" "+ShellQuote(p+".bak")+"   # then recreate it, e.g. with: aws configure")}
 	}
-	if !permChecks {
+	if !fsafe.ModesApply {
 		return []Finding{finding(StatusOK, p+" is a regular file", "")}
 	}
 	var out []Finding
-	if ownedByOther(fi) {
+	if fsafe.OwnedByOther(fi) {
 		out = append(out, finding(StatusFail, fmt.Sprintf("%s belongs to another user, who can change your profiles (and make the host run their credential_process)", p),
 			"sudo chown \"$(id -un)\" "+ShellQuote(p)))
 	}
@@ -65,16 +58,16 @@ func CheckAWSFile(f AWSFile) []Finding {
 		mode = "600"
 	}
 	switch {
-	case writableByOthers(fi):
+	case fsafe.WritableByOthers(fi):
 		out = append(out, finding(StatusFail, fmt.Sprintf("%s has mode %o: other users can change it, for example add a credential_process that the host will run as you", p, fi.Mode().Perm()),
 			"chmod "+mode+" "+ShellQuote(p)))
-	case f.Secret && notPrivate(fi):
+	case f.Secret && fsafe.OpenToOthers(fi):
 		out = append(out, finding(StatusFail, fmt.Sprintf("%s has mode %o: other users can read your keys", p, fi.Mode().Perm()),
 			"chmod 600 "+ShellQuote(p)))
 	}
 	// The folder: whoever can write it can replace the file.
 	dir := filepath.Dir(p)
-	if dfi, err := os.Stat(dir); err == nil && (writableByOthers(dfi) && dfi.Mode()&fs.ModeSticky == 0 || ownedByOther(dfi)) {
+	if dfi, err := os.Stat(dir); err == nil && (fsafe.WritableByOthers(dfi) && dfi.Mode()&fs.ModeSticky == 0 || fsafe.OwnedByOther(dfi)) {
 		out = append(out, finding(StatusFail, fmt.Sprintf("the folder %s has mode %o (or another owner): other users can replace %s", dir, dfi.Mode().Perm(), filepath.Base(p)),
 			"chmod go-w "+ShellQuote(dir)))
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 func TestDoctorFindings(t *testing.T) {
@@ -57,7 +59,7 @@ func TestDoctorFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.unixOnly && !permChecks {
+			if tt.unixOnly && !fsafe.ModesApply {
 				t.Skip("file modes are not checked on Windows")
 			}
 			e, bin := testEnv(t, "linux")

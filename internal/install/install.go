@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // Options are the flags of `aws-profile-bridge install`.
@@ -210,14 +212,14 @@ func sudoHint(system bool, err error) string {
 // writeIfChanged writes content to path with mode unless it already holds exactly that; it
 // creates missing directories with dirMode and records them in st.
 func writeIfChanged(path string, content []byte, mode, dirMode fs.FileMode, st *State) (string, error) {
-	old, err := os.ReadFile(path)
-	if err == nil && bytes.Equal(old, content) {
-		fi, serr := os.Stat(path)
-		if serr == nil && (fi.Mode().Perm() == mode || isWindowsFS()) {
+	old, err := fsafe.ReadFile(path, maxSmallFile)
+	if fi, serr := os.Lstat(path); err == nil && bytes.Equal(old, content) && serr == nil && fi.Mode().IsRegular() {
+		if fi.Mode().Perm() == mode || !fsafe.ModesApply {
 			return "unchanged", nil
 		}
 		return "updated", os.Chmod(path, mode)
 	}
+	// A symlink in the file's place is replaced by the file, never chmodded through.
 	action := "created"
 	if err == nil {
 		action = "updated"
@@ -227,7 +229,7 @@ func writeIfChanged(path string, content []byte, mode, dirMode fs.FileMode, st *
 	if merr != nil {
 		return "", merr
 	}
-	return action, writeAtomic(path, content, mode)
+	return action, fsafe.WriteFile(path, content, mode)
 }
 
 // IsOurManifest reports whether the manifest file at path is one of ours: valid JSON, our host

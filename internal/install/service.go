@@ -3,10 +3,11 @@ package install
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // serviceUnitPath is where ServiceUnit's file goes on e.GOOS (no template is rendered).
@@ -167,7 +168,7 @@ func (e *Env) serviceRunning() bool {
 
 // isOurService reports whether the unit at path carries our marker.
 func isOurService(path string) bool {
-	b, err := os.ReadFile(path)
+	b, err := fsafe.ReadFile(path, maxSmallFile)
 	if err != nil {
 		return false
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // StateFile is the name of the record of what install wrote, in the config directory (mode 0600).
@@ -53,12 +55,15 @@ type ServiceRec struct {
 	Started bool `json:"started,omitempty"`
 }
 
+// maxSmallFile bounds what install reads back: its state, manifests and service units.
+const maxSmallFile = 1 << 20
+
 func (e *Env) statePath() string { return filepath.Join(e.ConfigDir, StateFile) }
 
 // LoadState reads the state file; a missing file is an empty State.
 func (e *Env) LoadState() (State, error) {
 	var s State
-	b, err := os.ReadFile(e.statePath())
+	b, err := fsafe.ReadFile(e.statePath(), maxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
@@ -101,7 +106,7 @@ func (s *State) addDirs(dirs []string) {
 // saveState writes s (or removes the file when s is empty); changed reports a difference.
 func (e *Env) saveState(s State) (changed bool, err error) {
 	p := e.statePath()
-	old, rerr := os.ReadFile(p)
+	old, rerr := fsafe.ReadFile(p, maxSmallFile)
 	if s.empty() {
 		if rerr != nil {
 			return false, nil
@@ -116,33 +121,10 @@ func (e *Env) saveState(s State) (changed bool, err error) {
 	if rerr == nil && bytes.Equal(old, b) {
 		return false, nil
 	}
-	if err := os.MkdirAll(e.ConfigDir, 0o700); err != nil {
+	if err := fsafe.EnsureDir(e.ConfigDir, false); err != nil {
 		return false, err
 	}
-	return true, writeAtomic(p, b, 0o600)
-}
-
-// writeAtomic writes b to p through a temporary file in the same directory and sets mode
-// explicitly (the process umask is 077).
-func writeAtomic(p string, b []byte, mode fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p)
+	return true, fsafe.WriteFile(p, b, fsafe.FileMode)
 }
 
 // mkdirs creates dir and missing parents with mode, returning the directories it created,

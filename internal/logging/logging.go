@@ -6,9 +6,9 @@
 package logging
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/rs/zerolog"
 	"gopkg.in/natefinch/lumberjack.v2"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 const (
@@ -66,20 +68,27 @@ func open(dir, level string, maxSizeMB int) (zerolog.Logger, io.Closer, error) {
 	return log, lj, nil
 }
 
-// ensureDir creates dir with mode 0700 when missing and checks it (checkDir:
-// tightened to 0700 on Unix, refused when someone else's).
+// ensureDir creates dir with mode 0700 when missing and checks it (fsafe.EnsureDir: tightened to
+// 0700 when ours, refused when someone else's or reached through someone else's symlink, since a
+// process running as root would otherwise take over the directory the symlink points at).
 func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := fsafe.EnsureDir(dir, true); err != nil {
+		if errors.Is(err, fsafe.ErrNotPrivate) {
+			return fmt.Errorf("log directory: %w; or use a directory of your own (AWS_PROFILE_BRIDGE_LOG_DIR)", err)
+		}
 		return err
 	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
+	return nil
+}
+
+// ensureFile creates path with mode 0600 if missing and sets an existing one of ours to 0600, so
+// that lumberjack (which reuses the current file's mode when it rotates) keeps 0600 on every file
+// it creates. A symlink is refused (its target would be chmodded and written to).
+func ensureFile(path string) error {
+	if err := fsafe.EnsureFile(path, true); err != nil {
+		return fmt.Errorf("log file: %w", err)
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
-	}
-	return checkDir(dir, fi)
+	return nil
 }
 
 // ParseLevel maps a level name to a zerolog level: trace, debug, info, warn

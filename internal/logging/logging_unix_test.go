@@ -165,3 +165,58 @@ func TestOpenRefusesSymlinkedLogFile(t *testing.T) {
 		t.Errorf("the symlink's target was written: %q", b)
 	}
 }
+
+// TestOpenRefusesOthersSymlinkedDir: run as root with a HOME whose owner pointed .aws/logs (or
+// .aws) at a directory of root's, the check followed the symlink: root's directory became 0700
+// and got a root-owned log. A symlink of someone else's, at the log directory or above it, is
+// refused before anything is created or changed through it.
+func TestOpenRefusesOthersSymlinkedDir(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create a symlink owned by someone else")
+	}
+	tests := []struct {
+		name string
+		link string // relative to base: the symlink owned by uid 12345, pointing at rootdir
+		dir  string // the log directory, relative to base
+	}{
+		{"the log directory", "home/.aws/logs", "home/.aws/logs"},
+		{"a parent of it", "home/.aws", "home/.aws/logs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := t.TempDir()
+			rootdir := filepath.Join(base, "rootdir")
+			os.Mkdir(rootdir, 0o755)
+			os.Chmod(rootdir, 0o755)
+			if tt.link != tt.dir { // the symlink is a parent: root's directory has the logs directory
+				os.Mkdir(filepath.Join(rootdir, "logs"), 0o755)
+				os.Chmod(filepath.Join(rootdir, "logs"), 0o755)
+			}
+			link := filepath.Join(base, tt.link)
+			os.MkdirAll(filepath.Dir(link), 0o755)
+			if err := os.Symlink(rootdir, link); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Lchown(link, 12345, 12345); err != nil {
+				t.Fatal(err)
+			}
+			log, c, err := Open(filepath.Join(base, tt.dir), "")
+			if err == nil {
+				log.Info().Msg("hello")
+				c.Close()
+				t.Errorf("a log directory reached through uid 12345's symlink was used by root")
+			} else if !strings.Contains(err.Error(), "symlink owned by uid 12345") {
+				t.Errorf("err = %v; want it to name the symlink", err)
+			}
+			filepath.Walk(rootdir, func(p string, fi os.FileInfo, err error) error {
+				if err == nil && fi.IsDir() && fi.Mode().Perm() != 0o755 {
+					t.Errorf("%s was chmodded to %o", p, fi.Mode().Perm())
+				}
+				if err == nil && !fi.IsDir() {
+					t.Errorf("%s was created", p)
+				}
+				return nil
+			})
+		})
+	}
+}

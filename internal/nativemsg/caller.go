@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // HostNames are the host names our manifests may carry: the current one and
@@ -129,17 +129,9 @@ const maxManifest = 1 << 20
 
 func readManifest(path string) (hostManifest, error) {
 	var m hostManifest
-	f, err := os.Open(path)
+	b, err := fsafe.ReadFile(path, maxManifest)
 	if err != nil {
 		return m, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxManifest+1))
-	if err != nil {
-		return m, err
-	}
-	if len(b) > maxManifest {
-		return m, fmt.Errorf("manifest larger than %d bytes", maxManifest)
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, fmt.Errorf("manifest is not valid JSON: %w", err)

@@ -1,7 +1,9 @@
 // Package testaws writes the realistic AWS CLI home that the CLI and end-to-end tests share:
 // ~/.aws/config with one profile of every kind, ~/.aws/credentials holding canary secrets, a
 // valid SSO token in ~/.aws/sso/cache, a web identity token file and (not on Windows) a
-// credential_process script, plus native messaging manifests for the host.
+// credential_process script, plus native messaging manifests for the host. On Unix it also makes
+// the special files every reader must refuse without reading (SpecialFiles), and watches calls
+// that once blocked on them (Returns).
 //
 // Like internal/console/fakeaws it is a normal package so that tests of several packages can
 // import it; only tests may. testaws_test.go fails when a package of the module outside tests

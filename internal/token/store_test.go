@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // privDir is a temporary directory of mode 0700, as the store requires (t.TempDir follows the
@@ -46,13 +48,16 @@ func mustCreate(t testing.TB, s *Store, label string) (string, Record) {
 }
 
 // age makes the file look written long ago (past the racy window), as it is for a server that
-// runs between CLI commands; it changes the stamp, so the next read re-reads it once.
+// runs between CLI commands; it changes the stamp, so the next read re-reads it once. The change
+// time cannot be set back, so the racy window is closed for the rest of the test instead.
 func age(t testing.TB, s *Store) {
 	t.Helper()
 	old := time.Now().Add(-time.Hour)
 	if err := os.Chtimes(s.path, old, old); err != nil {
 		t.Fatal(err)
 	}
+	racyWindow = 0
+	t.Cleanup(func() { racyWindow = fsafe.RacyWindow })
 }
 
 func TestCreateVerify(t *testing.T) {
@@ -445,7 +450,7 @@ func TestCrashLeavesOldFile(t *testing.T) {
 		ents, _ := os.ReadDir(s.dir)
 		n := 0
 		for _, e := range ents {
-			if strings.HasPrefix(e.Name(), tmpPrefix) {
+			if strings.HasPrefix(e.Name(), fsafe.TempPrefix(s.path)) {
 				n++
 			}
 		}
@@ -455,7 +460,7 @@ func TestCrashLeavesOldFile(t *testing.T) {
 		t.Fatalf("%d temporary files: the failed writes should remove theirs", n)
 	}
 	// A crash mid-write: a half-written temporary file left behind.
-	leftover := filepath.Join(s.dir, tmpPrefix+"123456")
+	leftover := filepath.Join(s.dir, fsafe.TempPrefix(s.path)+"123456")
 	if err := os.WriteFile(leftover, want[:len(want)/2], 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -10,11 +10,13 @@
 //	  "created":"2025-01-02T03:04:05Z","last_used":"…","origin":"moz-extension://…","rotated_at":"…"}]}
 //
 // Writers (Create, Rotate, Revoke, RevokeAll, and Use when it binds an origin or records a use)
-// take an exclusive lock on LockFileName (flock on Unix, LockFileEx on Windows), re-read the file,
-// write a temporary file in the same directory, fsync it and rename it over the old one, so a
-// reader sees the old file or the new one, never a torn one, and no writer's change is lost.
-// Readers take no lock: Verify stats the file on every call and re-reads it only when its stamp
-// (size, modification time, inode, change time) changed, so a running server sees the CLI's changes at once.
+// take an exclusive lock on LockFileName, re-read the file, write a temporary file in the same
+// directory, fsync it and rename it over the old one (fsafe.Lock, fsafe.PendingFile), so a reader
+// sees the old file or the new one, never a torn one, and no writer's change is lost. Readers
+// take no lock: Verify stats the file on every call and re-reads it only when its stamp (size,
+// modification time, inode, change time) changed, so a running server sees the CLI's changes at
+// once. A reader opens the file and judges what it opened (fsafe.OpenNoFollow), so a rename
+// between a look at the path and the open cannot make it refuse a valid store.
 package token
 
 import (
@@ -25,7 +27,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,6 +36,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // FileName is the token store inside the config directory.
@@ -43,9 +46,8 @@ const FileName = "tokens.json"
 // LockFileName is the lock file writers hold while they replace FileName (mode 0600, empty).
 const LockFileName = "tokens.json.lock"
 
-// tmpPrefix names the temporary files of atomic writes; leftovers of a crash are removed by the
-// next writer (temporary files are only ever created under the lock).
-const tmpPrefix = ".tokens.json.tmp-"
+// maxFileSize bounds the token file (a record takes about 300 bytes).
+const maxFileSize = 4 << 20
 
 // fileVersion is the version of the file format this package reads and writes.
 const fileVersion = 1
@@ -58,11 +60,6 @@ const maxOriginLen = 256
 
 // UseInterval is how often Use writes LastUsed to disk at most, per token.
 const UseInterval = time.Minute
-
-// racyWindow: a file modified this recently before it was read may be replaced again without its
-// size and modification time changing (coarse file-system clocks), so it is re-read until it is
-// older than this (git's "racy clean" rule).
-const racyWindow = 2 * time.Second
 
 // Record is what the store keeps about one token. It never holds the token itself.
 type Record struct {
@@ -97,27 +94,13 @@ type Store struct {
 	useFailed map[string]time.Time
 }
 
-// stamp identifies one version of the file without reading it.
-type stamp struct {
-	exists bool
-	size   int64
-	mtime  int64  // UnixNano
-	id     uint64 // inode (Unix)
-	ctime  int64  // change time (Unix): chmod and chown change it
-}
-
 // snapshot is the parsed file as of one stamp.
 type snapshot struct {
-	st     stamp
-	racy   bool // modified within racyWindow of being read: re-read even if the stamp is unchanged
+	st     fsafe.Stamp
+	racy   bool // changed within fsafe.RacyWindow of being read: re-read even if the stamp is unchanged
 	recs   []Record
 	hashes [][sha256.Size]byte // decoded recs[i].Hash
 	err    error               // why the file cannot be used; Verify fails closed while set
-}
-
-func stampOf(fi os.FileInfo) stamp {
-	id, ctime := fileID(fi)
-	return stamp{exists: true, size: fi.Size(), mtime: fi.ModTime().UnixNano(), id: id, ctime: ctime}
 }
 
 // Open opens (creating when create is true) the store in dir. It refuses a directory or file
@@ -160,21 +143,21 @@ func (s *Store) Err() error { return s.current().err }
 
 // ensureDir creates the directory (0700) when missing and checks it.
 func (s *Store) ensureDir() error {
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return fmt.Errorf("token: creating %s: %w", s.dir, err)
+	err := fsafe.EnsureDir(s.dir, false)
+	if err == nil || errors.Is(err, fsafe.ErrNotPrivate) {
+		return insecure(err)
 	}
-	return s.checkDir()
+	return fmt.Errorf("token: %w", err)
 }
 
-func (s *Store) checkDir() error {
-	fi, err := os.Stat(s.dir)
-	if err != nil {
-		return err
+func (s *Store) checkDir() error { return insecure(fsafe.CheckDir(s.dir)) }
+
+// insecure marks a breach of the private-permission rule as ErrInsecureStore.
+func insecure(err error) error {
+	if errors.Is(err, fsafe.ErrNotPrivate) {
+		return fmt.Errorf("%w: %w", ErrInsecureStore, err)
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("token: %s is not a directory", s.dir)
-	}
-	return checkPrivate(s.dir, fi, 0o700)
+	return err
 }
 
 // load reads and checks the directory and the file. A missing directory or file is an empty
@@ -188,38 +171,27 @@ func (s *Store) load() *snapshot {
 		}
 		return fail(err)
 	}
-	lfi, err := os.Lstat(s.path)
+	f, fi, err := fsafe.OpenNoFollow(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &snapshot{}
 	}
-	if err != nil {
-		return fail(fmt.Errorf("token: %w", err))
+	var fe *fsafe.FileError
+	if errors.As(err, &fe) {
+		return fail(fmt.Errorf("%w: %s %s; remove it and create tokens again", ErrInsecureStore, s.path, fe.Problem))
 	}
-	if !lfi.Mode().IsRegular() {
-		return fail(fmt.Errorf("%w: %s is not a regular file (a symlink?); remove it and create tokens again", ErrInsecureStore, s.path))
-	}
-	f, err := os.Open(s.path)
 	if err != nil {
 		return fail(fmt.Errorf("token: %w", err))
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	if err := fsafe.CheckPrivate(s.path, fi); err != nil {
+		return fail(insecure(err))
+	}
+	data, err := fsafe.ReadAll(f, fi, maxFileSize)
 	if err != nil {
-		return fail(fmt.Errorf("token: %w", err))
+		return fail(fmt.Errorf("token: %w; fix or remove it (then create tokens again)", err))
 	}
-	if !os.SameFile(lfi, fi) || !fi.Mode().IsRegular() {
-		return fail(fmt.Errorf("%w: %s changed while being opened", ErrInsecureStore, s.path))
-	}
-	if err := checkPrivate(s.path, fi, 0o600); err != nil {
-		return fail(err)
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return fail(fmt.Errorf("token: reading %s: %w", s.path, err))
-	}
-	snap := &snapshot{st: stampOf(fi)}
-	d := time.Since(fi.ModTime())
-	snap.racy = d < racyWindow && d > -racyWindow
+	snap := &snapshot{st: fsafe.StampInfo(s.path, fi)}
+	snap.racy = snap.st.Racy(time.Now(), racyWindow)
 	if err := snap.parse(data); err != nil {
 		return fail(fmt.Errorf("token: %s: %w; fix or remove it (then create tokens again)", s.path, err))
 	}
@@ -285,13 +257,16 @@ func (s *Store) fresh() *snapshot {
 	return nil
 }
 
-func (s *Store) stat() stamp {
+func (s *Store) stat() fsafe.Stamp {
 	fi, err := osStat(s.path)
 	if err != nil {
-		return stamp{}
+		return fsafe.Stamp{}
 	}
-	return stampOf(fi)
+	return fsafe.StampInfo(s.path, fi)
 }
+
+// racyWindow is fsafe.RacyWindow (a variable for the tests, which cannot age a change time).
+var racyWindow = fsafe.RacyWindow
 
 // Seams for the tests: file stats on the Verify path, file reads, a failure just before the
 // rename of an atomic write.
@@ -312,15 +287,12 @@ func (s *Store) update(fn func(recs []Record) ([]Record, error)) error {
 	if err := s.ensureDir(); err != nil {
 		return err
 	}
-	lf, err := os.OpenFile(filepath.Join(s.dir, LockFileName), os.O_RDWR|os.O_CREATE, 0o600)
+	lock := filepath.Join(s.dir, LockFileName)
+	unlock, err := fsafe.Lock(lock)
 	if err != nil {
-		return fmt.Errorf("token: %w", err)
+		return fmt.Errorf("token: locking %s: %w", lock, err)
 	}
-	defer lf.Close()
-	if err := lockFile(lf); err != nil {
-		return fmt.Errorf("token: locking %s: %w", lf.Name(), err)
-	}
-	defer unlockFile(lf)
+	defer unlock()
 
 	snap := s.load()
 	if snap.err != nil {
@@ -334,7 +306,7 @@ func (s *Store) update(fn func(recs []Record) ([]Record, error)) error {
 	if err != nil {
 		return err
 	}
-	s.removeTemps()
+	fsafe.RemoveTemps(s.path) // a crashed writer's leftovers (no other writer runs: we hold the lock)
 	if err := s.write(recs); err != nil {
 		return err
 	}
@@ -342,18 +314,7 @@ func (s *Store) update(fn func(recs []Record) ([]Record, error)) error {
 	return nil
 }
 
-// removeTemps removes temporary files a crashed writer left behind (called under the lock).
-func (s *Store) removeTemps() {
-	ents, _ := os.ReadDir(s.dir)
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), tmpPrefix) {
-			os.Remove(filepath.Join(s.dir, e.Name()))
-		}
-	}
-}
-
-// write replaces the file atomically: a temporary file in the same directory, fsync, rename,
-// fsync of the directory.
+// write replaces the file atomically and durably.
 func (s *Store) write(recs []Record) error {
 	if recs == nil {
 		recs = []Record{}
@@ -363,41 +324,21 @@ func (s *Store) write(recs []Record) error {
 		return err
 	}
 	data = append(data, '\n')
-	tmp, err := os.CreateTemp(s.dir, tmpPrefix+"*")
+	pf, err := fsafe.NewPending(s.path, fsafe.FileMode)
 	if err != nil {
 		return fmt.Errorf("token: %w", err)
 	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("token: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("token: writing %s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("token: writing %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("token: writing %s: %w", name, err)
+	defer pf.Cleanup()
+	if _, err := pf.Write(data); err != nil {
+		return fmt.Errorf("token: writing %s: %w", pf.Name(), err)
 	}
 	if beforeRename != nil {
 		if err := beforeRename(); err != nil {
 			return err
 		}
 	}
-	if err := replaceFile(name, s.path); err != nil {
-		return fmt.Errorf("token: replacing %s: %w", s.path, err)
-	}
-	ok = true
-	if err := syncDir(s.dir); err != nil {
-		return fmt.Errorf("token: syncing %s: %w", s.dir, err)
+	if err := pf.Commit(); err != nil {
+		return fmt.Errorf("token: %w", err)
 	}
 	return nil
 }
@@ -409,16 +350,6 @@ func find(recs []Record, id string) int {
 		}
 	}
 	return -1
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it, for the commands in messages.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-~:", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // cmpErr returns err if set, else alt.
@@ -532,7 +463,7 @@ func (s *Store) Rotate(id string) (plaintext string, rec Record, err error) {
 		return "", Record{}, err
 	}
 	h := hashToken(tok)
-	if snap := s.current(); snap.err != nil || !snap.st.exists {
+	if snap := s.current(); snap.err != nil || !snap.st.Exists {
 		return "", Record{}, cmpErr(snap.err, notFound(id)) // no reason to create the directory
 	}
 	err = s.update(func(recs []Record) ([]Record, error) {
@@ -553,7 +484,7 @@ func (s *Store) Rotate(id string) (plaintext string, rec Record, err error) {
 
 // Revoke deletes the token id; RevokeAll deletes every token.
 func (s *Store) Revoke(id string) error {
-	if snap := s.current(); snap.err != nil || !snap.st.exists {
+	if snap := s.current(); snap.err != nil || !snap.st.Exists {
 		return cmpErr(snap.err, notFound(id)) // no reason to create the directory
 	}
 	return s.update(func(recs []Record) ([]Record, error) {
@@ -568,7 +499,7 @@ func (s *Store) Revoke(id string) error {
 // RevokeAll deletes every token and returns how many there were.
 func (s *Store) RevokeAll() (int, error) {
 	n := 0
-	if snap := s.current(); snap.err != nil || !snap.st.exists {
+	if snap := s.current(); snap.err != nil || !snap.st.Exists {
 		return 0, snap.err // nothing to revoke, and no reason to create the directory
 	}
 	err := s.update(func(recs []Record) ([]Record, error) {

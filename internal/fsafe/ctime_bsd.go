@@ -1,6 +1,6 @@
 //go:build darwin || freebsd || netbsd
 
-package bridge
+package fsafe
 
 import "syscall"
 

@@ -1,6 +1,6 @@
 //go:build linux || openbsd
 
-package bridge
+package fsafe
 
 import "syscall"
 

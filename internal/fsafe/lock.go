@@ -1,0 +1,19 @@
+package fsafe
+
+import (
+	"os"
+
+	"github.com/gofrs/flock"
+)
+
+// Lock takes an exclusive lock on the file at path (created with FileMode when missing, never
+// through a symlink on Unix), waiting while another holder has it: another process, or another
+// Lock of the same path in this one (each Lock opens its own descriptor). unlock releases it and
+// closes the file; the operating system releases it too if the process dies.
+func Lock(path string) (unlock func() error, err error) {
+	fl := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|oNoFollow), flock.SetPermissions(FileMode))
+	if err := fl.Lock(); err != nil {
+		return nil, err
+	}
+	return fl.Unlock, nil
+}

@@ -1,7 +1,0 @@
-//go:build unix && !darwin && !freebsd && !netbsd
-
-package token
-
-import "syscall"
-
-func ctimeOf(st *syscall.Stat_t) int64 { return st.Ctim.Nano() }
