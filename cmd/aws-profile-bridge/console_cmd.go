@@ -106,11 +106,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		if *mfaCode == "" && env.MFAPrompt == nil && apierr.CodeOf(err) == apierr.CodeMFARequired {
 			// No terminal to ask on (a script, a pipe): say how to give the code instead.
-			errorf(stderr, "console", "profile %s needs an MFA code and there is no terminal to ask for it on; pass --mfa-code CODE", profile)
-			if *asJSON {
-				stdout.Write(append(apierr.Reply(err, false), '\n'))
-			}
-			return 1
+			err = apierr.Wrap(apierr.CodeMFARequired, err, "profile %s needs an MFA code and there is no terminal to ask for it on; pass --mfa-code CODE", profile)
 		}
 		return fail("console", err, *asJSON, stdout, stderr)
 	}
