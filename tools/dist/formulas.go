@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -78,6 +79,10 @@ func (r *release) scoop(archives, sums map[string]string) []byte {
 		"pre_uninstall": []string{`& "$dir\aws-profile-bridge.exe" uninstall`},
 		"notes":         "The host is registered for your browsers; check it with: aws-profile-bridge doctor",
 	}
-	b, _ := json.MarshalIndent(m, "", "    ")
-	return append(b, '\n')
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // PowerShell's & stays readable
+	enc.SetIndent("", "    ")
+	_ = enc.Encode(m)
+	return b.Bytes()
 }

@@ -65,9 +65,12 @@ func (r *release) pkg(format, goarch, bin string) (string, error) {
 		contents = append(contents, file(manifest, d+"/"+install.ManifestFile, 0o644, ""), dir(path.Dir(d)), dir(d))
 	}
 	for _, d := range docs {
-		typ := files.TypeRPMDoc
-		if d == "LICENSE" {
-			typ = files.TypeRPMLicense
+		typ := "" // a doc or license type would drop the file from the deb
+		if format == "rpm" {
+			typ = files.TypeRPMDoc
+			if d == "LICENSE" {
+				typ = files.TypeRPMLicense
+			}
 		}
 		contents = append(contents, file(filepath.Join(r.root, d), docDir+"/"+d, 0o644, typ))
 	}
