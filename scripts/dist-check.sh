@@ -24,6 +24,10 @@ if dpkg -s "$pkg" >/dev/null 2>&1; then fail "$pkg is installed as a package alr
 tmp=$(mktemp -d)
 trap 'dpkg -r "$pkg" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 
+# The release tool's own tests (its module is outside the product's `go vet ./...`).
+(cd tools && go vet ./... && go test -count=1 ./...) || fail "tools/: go vet or go test failed"
+ok "tools/dist: go vet and go test"
+
 start=$(date +%s)
 ./scripts/dist.sh
 first=$(( $(date +%s) - start ))
