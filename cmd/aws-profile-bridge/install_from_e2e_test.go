@@ -54,18 +54,8 @@ func TestInstallScriptFromRelease(t *testing.T) {
 		if write {
 			os.WriteFile(p, []byte(sums), 0o644)
 		}
-		cmd := exec.Command(bash, filepath.Join(root, "install", "install.sh"), "--from", archive, "--bin-dir", bindir)
-		cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin"} // no Go
-		cmd.Dir = home
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); ok {
-			return out.String(), ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return out.String(), 0
+		env := []string{"HOME=" + home, "PATH=/usr/bin:/bin"} // no Go
+		return runScript(t, env, home, bash, filepath.Join(root, "install", "install.sh"), "--from", archive, "--bin-dir", bindir)
 	}
 	noInstall := func(what string) {
 		t.Helper()
