@@ -2,10 +2,7 @@ module github.com/aws-profile-bridge/aws-profile-bridge/tools
 
 go 1.26.8
 
-require (
-	github.com/aws-profile-bridge/aws-profile-bridge v0.0.0
-	github.com/goreleaser/nfpm/v2 v2.48.0
-)
+require github.com/goreleaser/nfpm/v2 v2.48.0
 
 require (
 	dario.cat/mergo v1.0.2 // indirect
@@ -32,12 +29,9 @@ require (
 	github.com/kevinburke/ssh_config v1.6.0 // indirect
 	github.com/klauspost/compress v1.20.1 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
-	github.com/mattn/go-colorable v0.1.14 // indirect
-	github.com/mattn/go-isatty v0.0.20 // indirect
 	github.com/mitchellh/copystructure v1.2.0 // indirect
 	github.com/mitchellh/reflectwalk v1.0.2 // indirect
 	github.com/pjbgf/sha1cd v0.6.0 // indirect
-	github.com/rs/zerolog v1.35.1 // indirect
 	github.com/sergi/go-diff v1.4.0 // indirect
 	github.com/shopspring/decimal v1.4.0 // indirect
 	github.com/skeema/knownhosts v1.3.2 // indirect
@@ -52,5 +46,3 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	gopkg.in/warnings.v0 v0.1.2 // indirect
 )
-
-replace github.com/aws-profile-bridge/aws-profile-bridge => ../

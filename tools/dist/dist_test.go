@@ -151,25 +151,12 @@ func TestFormulasNameArchivesAndSums(t *testing.T) {
 	}
 }
 
-func TestSystemManifestNamesTheBinaryAndTheExtension(t *testing.T) {
-	b, err := systemManifest(pkgBinary)
-	if err != nil {
-		t.Fatal(err)
+func TestRPMAddsTheLib64Manifest(t *testing.T) {
+	m := "/usr/lib/mozilla/native-messaging-hosts/aws_profile_bridge.json"
+	if got := firefoxManifests("rpm", m); len(got) != 2 || got[0] != m || got[1] != "/usr/lib64/mozilla/native-messaging-hosts/aws_profile_bridge.json" {
+		t.Errorf("rpm manifests: %v", got)
 	}
-	var m struct {
-		Name, Path, Type  string
-		AllowedExtensions []string `json:"allowed_extensions"`
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%v: %s", err, b)
-	}
-	if m.Name != "aws_profile_bridge" || m.Path != "/usr/bin/aws-profile-bridge" || m.Type != "stdio" || len(m.AllowedExtensions) == 0 {
-		t.Errorf("manifest: %s", b)
-	}
-	if got := firefoxDirs("rpm"); len(got) != 2 || got[1] != "/usr/lib64/mozilla/native-messaging-hosts" {
-		t.Errorf("rpm manifest dirs: %v", got)
-	}
-	if got := firefoxDirs("deb"); len(got) != 1 || got[0] != "/usr/lib/mozilla/native-messaging-hosts" {
-		t.Errorf("deb manifest dirs: %v", got)
+	if got := firefoxManifests("deb", m); len(got) != 1 || got[0] != m {
+		t.Errorf("deb manifests: %v", got)
 	}
 }

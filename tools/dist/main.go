@@ -5,8 +5,8 @@
 // is the commit's time, and every archive entry has that time, fixed owners and a sorted place.
 //
 // It lives in its own module (tools/go.mod) so the packager (nfpm) never enters the product's
-// module graph; it reads the host manifest template through internal/install, so the packages
-// carry exactly what `aws-profile-bridge install --system` writes.
+// module graph; the packages' host manifest comes from scripts/sysmanifest, which renders the
+// installer's own template, so they carry exactly what `aws-profile-bridge install --system` writes.
 package main
 
 import (
@@ -29,8 +29,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 )
 
 const name = "aws-profile-bridge"
@@ -52,6 +50,8 @@ type release struct {
 	root, out, version, commit, baseURL string
 	mtime                               time.Time
 	work                                string // binaries and the rendered manifest
+	manifest                            []byte // the packages' Firefox host manifest
+	manifestDest                        string // its path on the installed system
 }
 
 func main() {
@@ -104,6 +104,9 @@ func (r *release) run() error {
 	}
 	defer os.RemoveAll(work)
 	r.work = work
+	if r.manifest, r.manifestDest, err = r.systemManifest(); err != nil {
+		return err
+	}
 
 	sums := map[string]string{} // release file name → sha256
 	archives := map[string]string{}
@@ -334,10 +337,4 @@ func sortedFiles(dir string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// systemManifest renders the Firefox host manifest for the packaged binary with the installer's
-// own template and default extension ids.
-func systemManifest(binary string) ([]byte, error) {
-	return install.RenderManifest(install.Firefox, binary, install.DefaultExtensionIDs, nil)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,6 @@ import (
 	_ "github.com/goreleaser/nfpm/v2/deb" // registers the deb packager
 	"github.com/goreleaser/nfpm/v2/files"
 	_ "github.com/goreleaser/nfpm/v2/rpm" // registers the rpm packager
-
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 )
 
 // The packages register the host system-wide, where `aws-profile-bridge install --system`
@@ -23,14 +22,35 @@ import (
 // (`aws-profile-bridge install --http-service`).
 const pkgBinary = "/usr/bin/" + name
 
-// firefoxDirs are the manifest directories a package fills: the installer's system directory
-// (/usr/lib/mozilla/native-messaging-hosts) and, for rpm, its /usr/lib64 twin.
-func firefoxDirs(format string) []string {
-	d := install.SystemManifestDir("linux", "", install.Firefox)
-	if format != "rpm" {
-		return []string{d}
+// systemManifest renders the Firefox host manifest for the packaged binary with the installer's
+// own template and default ids, and says where the installer's --system puts it
+// (/usr/lib/mozilla/native-messaging-hosts/aws_profile_bridge.json): scripts/sysmanifest does it
+// in the product's module, so this module needs none of the product's dependencies.
+func (r *release) systemManifest() (content []byte, dest string, err error) {
+	gen := func(args ...string) ([]byte, error) {
+		cmd := exec.Command("go", append([]string{"run", "./scripts/sysmanifest", "--binary", pkgBinary}, args...)...)
+		cmd.Dir = r.root
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("rendering the system manifest (go run ./scripts/sysmanifest): %w", err)
+		}
+		return out, nil
 	}
-	return []string{d, strings.Replace(d, "/usr/lib/", "/usr/lib64/", 1)}
+	if content, err = gen(); err != nil {
+		return nil, "", err
+	}
+	d, err := gen("--dir")
+	return content, strings.TrimSpace(string(d)), err
+}
+
+// firefoxManifests are where a package puts the manifest: the installer's system path and, for
+// rpm, its /usr/lib64 twin.
+func firefoxManifests(format, dest string) []string {
+	if format != "rpm" {
+		return []string{dest}
+	}
+	return []string{dest, strings.Replace(dest, "/usr/lib/", "/usr/lib64/", 1)}
 }
 
 // pkgVersion splits the release version for the packagers: a pre-release's dashes become dots,
@@ -42,12 +62,9 @@ func pkgVersion(v string) (version, pre string) {
 }
 
 func (r *release) pkg(format, goarch, bin string) (string, error) {
-	manifest := filepath.Join(r.work, install.ManifestFile)
-	b, err := systemManifest(pkgBinary)
-	if err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(manifest, b, 0o644); err != nil {
+	dest := r.manifestDest
+	manifest := filepath.Join(r.work, path.Base(dest))
+	if err := os.WriteFile(manifest, r.manifest, 0o644); err != nil {
 		return "", err
 	}
 	file := func(src, dst string, mode os.FileMode, typ string) *files.Content {
@@ -61,8 +78,9 @@ func (r *release) pkg(format, goarch, bin string) (string, error) {
 	}
 	docDir := "/usr/share/doc/" + name
 	contents := files.Contents{file(bin, pkgBinary, 0o755, ""), dir(docDir)}
-	for _, d := range firefoxDirs(format) {
-		contents = append(contents, file(manifest, d+"/"+install.ManifestFile, 0o644, ""), dir(path.Dir(d)), dir(d))
+	for _, m := range firefoxManifests(format, dest) {
+		d := path.Dir(m)
+		contents = append(contents, file(manifest, m, 0o644, ""), dir(path.Dir(d)), dir(d))
 	}
 	for _, d := range docs {
 		typ := "" // a doc or license type would drop the file from the deb
