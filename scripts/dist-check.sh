@@ -176,6 +176,16 @@ ok "install.sh --from $archive without Go: $res"
 runinst --uninstall >/dev/null || fail "install.sh --uninstall failed"
 [ ! -e "$home2/bin/aws-profile-bridge" ] && [ ! -e "$usermanifest" ] || fail "install.sh --uninstall left files"
 
+# An extracted archive: its install/install.sh installs the binary beside it, again without Go.
+mkdir "$tmp/x" && tar -xzf "$archive" -C "$tmp/x"
+out=$(env -i HOME="$home2" PATH=$nogo bash "$tmp/x/${archive%.tar.gz}/install/install.sh" --bin-dir "$home2/bin" 2>&1) \
+  || fail "install/install.sh in the extracted archive failed: $out"
+cmp -s "$home2/bin/aws-profile-bridge" "$tmp/x/${archive%.tar.gz}/aws-profile-bridge" && [ -f "$usermanifest" ] \
+  || fail "install/install.sh in the extracted archive did not install its binary: $out"
+env -i HOME="$home2" PATH=$nogo bash "$tmp/x/${archive%.tar.gz}/install/install.sh" --bin-dir "$home2/bin" --uninstall >/dev/null \
+  || fail "install/install.sh --uninstall in the extracted archive failed"
+ok "install/install.sh inside the extracted archive installs its binary without Go"
+
 cp SHA256SUMS "$tmp/sums.good"
 sed -i "s/^[0-9a-f]\{8\}\(.*  $archive\)\$/00000000\1/" "$dl/SHA256SUMS"
 out=$(runinst --from "$dl/$archive") && fail "install.sh --from accepted a wrong sum"
