@@ -1,12 +1,14 @@
 # aws-profile-bridge. `make install` builds and registers the host; `make test` runs everything CI runs.
-VERSION ?= 0.1.0-dev
+VERSION ?= $(shell ./scripts/version.sh)
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+BUILD_DATE ?= $(shell ./scripts/version.sh --date)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(BUILD_DATE)
 BIN     := bin/aws-profile-bridge
 GO      ?= go
 PKGS    := ./...
 
 .PHONY: help all build test vet fmt-check cross unit e2e e2e-unprivileged bench fuzz install uninstall clean
+.PHONY: dist dist-check
 
 all: build ## build bin/aws-profile-bridge (the default)
 
@@ -51,14 +53,23 @@ bench: ## spawn-to-reply and HTTP load benchmarks, as tables
 fuzz: ## short coverage-guided runs of every fuzz target
 	./scripts/fuzz.sh 30s
 
+# Release files in dist/ for every OS (archives, .deb/.rpm, Homebrew, Scoop, SHA256SUMS), the same
+# bytes on every run of one commit; the packager comes from tools/go.mod, not the product's.
+dist: ## the release files in dist/: archives, .deb/.rpm, Homebrew, Scoop, SHA256SUMS
+	./scripts/dist.sh
+
+# make dist, then check it: sums, a byte-identical rebuild, the .deb installed and removed (root).
+dist-check: ## make dist, then check it (root: installs and removes the .deb)
+	./scripts/dist-check.sh
+
 install: ## build and register the host for your browsers (install/install.sh)
 	./install/install.sh
 
 uninstall: ## remove the registration and the binary (install/install.sh --uninstall)
 	./install/install.sh --uninstall
 
-clean: ## remove bin/
-	rm -rf bin
+clean: ## remove bin/ and dist/
+	rm -rf bin dist
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9-]*:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)

@@ -1,16 +1,24 @@
 <#
 .SYNOPSIS
-Builds aws-profile-bridge into %LOCALAPPDATA%\aws-profile-bridge\bin and registers it as the
-native-messaging host for every browser found (files plus HKCU registry keys).
+Puts aws-profile-bridge into %LOCALAPPDATA%\aws-profile-bridge\bin and registers it as the
+native-messaging host for every browser found (files plus HKCU registry keys). The binary comes
+from a downloaded release (-From ARCHIVE, checked against the SHA256SUMS beside it; no Go needed),
+from the extracted release this script sits in, or is built with Go from this source tree.
 
 .DESCRIPTION
-The Windows counterpart of install/install.sh. It checks for Go, builds the binary with its
-version and commit, copies it into the bin directory (an identical binary is left alone), then
+The Windows counterpart of install/install.sh. It takes the binary from -From ARCHIVE or from
+the release it was extracted with, or else checks for Go and builds the binary with its version,
+commit and build date; it copies it into the bin directory (an identical binary is left alone), then
 runs `aws-profile-bridge.exe install --binary <that path>` with the flags you add, which writes
 the host manifests under %LOCALAPPDATA%\aws-profile-bridge\NativeMessagingHosts and the registry
 keys under HKCU (HKLM with -System), Firefox in both the 32-bit and 64-bit views. Safe to run
 again. -Uninstall runs `aws-profile-bridge.exe uninstall` and removes the binary; your .aws
 folder is never touched.
+
+.PARAMETER From
+A release archive, aws-profile-bridge_<version>_windows_<arch>.zip. The SHA256SUMS file of the
+same release must sit beside it: a missing file, a missing line or a wrong sum stops the script
+before anything is installed.
 
 .PARAMETER Uninstall
 Remove the registration (manifests, registry keys, scheduled task) and the binary.
@@ -36,6 +44,9 @@ powershell -ExecutionPolicy Bypass -File install\install.ps1
 powershell -ExecutionPolicy Bypass -File install\install.ps1 -InstallArgs '--extension-id','me@example.com'
 
 .EXAMPLE
+powershell -ExecutionPolicy Bypass -File install.ps1 -From aws-profile-bridge_0.3.0_windows_amd64.zip
+
+.EXAMPLE
 powershell -ExecutionPolicy Bypass -File install\install.ps1 -Uninstall
 #>
 [CmdletBinding()]
@@ -43,6 +54,7 @@ param(
     [switch]$Uninstall,
     [switch]$System,
     [string]$BinDir,
+    [string]$From,
     [Parameter(ValueFromRemainingArguments = $true)]
     [string[]]$InstallArgs = @()
 )
@@ -90,25 +102,79 @@ if ($Uninstall) {
     exit 0
 }
 
-$go = Get-Command go -ErrorAction SilentlyContinue
-if (-not $go) {
-    Write-Host "Go is needed to build aws-profile-bridge: install Go 1.26 or newer (winget install GoLang.Go, or https://go.dev/doc/install), open a new PowerShell, and run this script again."
-    exit 1
-}
-
-$version = if ($env:VERSION) { $env:VERSION } else { '0.1.0-dev' }
-$commit = $null
-try { $commit = (& git -C $root rev-parse --short=12 HEAD 2>$null) } catch { }
-if (-not $commit) { $commit = 'unknown' }
-
 $tmp = Join-Path ([IO.Path]::GetTempPath()) ("aws-profile-bridge-" + [Guid]::NewGuid().ToString('N') + ".exe")
-Write-Host "Building aws-profile-bridge $version (commit $commit)..."
-Push-Location $root
-try {
-    & go build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit" -o $tmp ./cmd/aws-profile-bridge
-    if ($LASTEXITCODE -ne 0) { throw "go build failed (exit $LASTEXITCODE)" }
-} finally {
-    Pop-Location
+if ($From) {
+    if (-not (Test-Path -LiteralPath $From -PathType Leaf)) { Write-Host "-From ${From}: no such file"; exit 1 }
+    $From = (Resolve-Path -LiteralPath $From).Path
+    $name = Split-Path -Leaf $From
+    $sums = Join-Path (Split-Path -Parent $From) 'SHA256SUMS'
+    if (-not (Test-Path -LiteralPath $sums -PathType Leaf)) {
+        Write-Host "No SHA256SUMS beside ${From}: download it from the same release into the same folder, then run this again."
+        exit 1
+    }
+    $want = @(Get-Content -LiteralPath $sums | ForEach-Object {
+        $f = $_ -split '\s+', 2
+        if ($f.Count -eq 2 -and ($f[1] -ceq $name -or $f[1] -ceq "*$name")) { $f[0] }
+    })
+    if ($want.Count -ne 1) {
+        Write-Host "$sums has no single sum for ${name}: is it from the same release? Nothing was installed."
+        exit 1
+    }
+    $got = (Get-FileHash -Algorithm SHA256 -LiteralPath $From).Hash
+    if ($got -ne $want[0]) {
+        Write-Host "$name does not match SHA256SUMS (got $($got.ToLower()), want $($want[0])): download it again. Nothing was installed."
+        exit 1
+    }
+    Write-Host "Checked $name against SHA256SUMS."
+    $unpack = Join-Path ([IO.Path]::GetTempPath()) ("aws-profile-bridge-" + [Guid]::NewGuid().ToString('N'))
+    try {
+        Expand-Archive -LiteralPath $From -DestinationPath $unpack
+        $exe = @(Get-ChildItem -LiteralPath $unpack -Directory | ForEach-Object { Join-Path $_.FullName 'aws-profile-bridge.exe' } | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf })
+        if ($exe.Count -ne 1) { Write-Host "$name holds no aws-profile-bridge.exe: is it the Windows release?"; exit 1 }
+        Move-Item -LiteralPath $exe[0] -Destination $tmp
+    } finally {
+        Remove-Item -LiteralPath $unpack -Recurse -Force -ErrorAction SilentlyContinue
+    }
+} elseif ((Test-Path -LiteralPath (Join-Path $root 'aws-profile-bridge.exe')) -and -not (Test-Path -LiteralPath (Join-Path $root 'go.mod'))) {
+    # An extracted release: its binary sits beside install\.
+    Copy-Item -LiteralPath (Join-Path $root 'aws-profile-bridge.exe') -Destination $tmp
+} elseif (-not (Test-Path -LiteralPath (Join-Path $root 'go.mod'))) {
+    Write-Host "No source tree or release around this script: run it with -From aws-profile-bridge_<version>_windows_<arch>.zip (with SHA256SUMS beside it)."
+    exit 1
+} else {
+    $go = Get-Command go -ErrorAction SilentlyContinue
+    if (-not $go) {
+        Write-Host "Go is needed to build aws-profile-bridge: install Go 1.26 or newer (winget install GoLang.Go, or https://go.dev/doc/install), open a new PowerShell, and run this script again; or install a release: install.ps1 -From aws-profile-bridge_<version>_windows_<arch>.zip"
+        exit 1
+    }
+
+    # The version as scripts/version.sh makes it: the tag v<version> of this commit, or else
+    # 0.0.0-<commit time UTC>-<commit>; the build date is the commit's time.
+    $commit = $null; $epoch = $null; $tag = $null
+    try {
+        $commit = (& git -C $root rev-parse --short=12 HEAD 2>$null)
+        $epoch = (& git -C $root log -1 --format=%ct 2>$null)
+        $tag = (& git -C $root describe --tags --exact-match --match 'v[0-9]*' HEAD 2>$null)
+    } catch { }
+    if (-not $commit) { $commit = 'unknown' }
+    $date = 'unknown'
+    $version = '0.0.0-dev'
+    if ($epoch) {
+        $t = [DateTimeOffset]::FromUnixTimeSeconds([int64]$epoch).UtcDateTime
+        $date = $t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")
+        $version = "0.0.0-" + $t.ToString('yyyyMMddHHmmss') + "-$commit"
+    }
+    if ($tag) { $version = $tag.Substring(1) }
+    if ($env:VERSION) { $version = $env:VERSION }
+
+    Write-Host "Building aws-profile-bridge $version (commit $commit)..."
+    Push-Location $root
+    try {
+        & go build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date" -o $tmp ./cmd/aws-profile-bridge
+        if ($LASTEXITCODE -ne 0) { throw "go build failed (exit $LASTEXITCODE)" }
+    } finally {
+        Pop-Location
+    }
 }
 
 New-Item -ItemType Directory -Force -Path $BinDir | Out-Null

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# install/install.sh: build aws-profile-bridge from this source tree into a per-user bin
-# directory, then let the binary register itself (`aws-profile-bridge install`) for every browser
-# found. `install/install.sh --uninstall` reverses it. Safe to run again: an identical binary is
-# not replaced and the binary's own install changes nothing the second time. No sudo unless
-# --system. `make install` and `make uninstall` call this script.
+# install/install.sh: put aws-profile-bridge into a per-user bin directory, then let the binary
+# register itself (`aws-profile-bridge install`) for every browser found. The binary comes from a
+# release archive (--from ARCHIVE, checked against the SHA256SUMS beside it; no Go needed), from
+# the extracted release this script sits in, or is built from this source tree. `--uninstall`
+# reverses it. Safe to run again: an identical binary is not replaced and the binary's own
+# install changes nothing the second time. No sudo unless --system. `make install` and
+# `make uninstall` call this script.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: install/install.sh [--bin-dir DIR] [--system] [--uninstall] [INSTALL FLAGS...]
+Usage: install/install.sh [--from ARCHIVE] [--bin-dir DIR] [--system] [--uninstall] [INSTALL FLAGS...]
 
-Builds aws-profile-bridge (with its version and commit) into
+Puts aws-profile-bridge into
   Linux: ~/.local/bin                 macOS: ~/Library/Application Support/aws-profile-bridge/bin
   (or --bin-dir DIR, or $AWS_PROFILE_BRIDGE_BIN_DIR; with --system: /usr/local/bin)
 then runs `aws-profile-bridge install --binary <that path> [INSTALL FLAGS...]`, which registers
-the native-messaging host for every browser found (Firefox always).
+the native-messaging host for every browser found (Firefox always). The binary is:
+  --from ARCHIVE   the one in a downloaded release archive (aws-profile-bridge_<version>_<os>_<arch>.tar.gz),
+                   after checking the archive against the SHA256SUMS file beside it: a missing
+                   file, a missing line or a wrong sum stops here with nothing installed
+  otherwise        the one beside this script in an extracted release, or else built with Go
+                   from this source tree (version, commit and build date embedded)
 
 INSTALL FLAGS are passed on to the binary's install, for example:
   --extension-id ID                    allow another Firefox add-on id
@@ -27,7 +34,8 @@ INSTALL FLAGS are passed on to the binary's install, for example:
                 credentials in ~/.aws are never touched; add --purge to remove the API tokens
                 and the host's log too)
   -h, --help    this text
-Environment: VERSION (default 0.1.0-dev), GO (default go), AWS_PROFILE_BRIDGE_BIN_DIR.
+Environment (source builds): VERSION (default: scripts/version.sh), GO (default go);
+AWS_PROFILE_BRIDGE_BIN_DIR.
 EOF
 }
 
@@ -38,6 +46,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 uninstall=0
 system=0
 bindir=${AWS_PROFILE_BRIDGE_BIN_DIR:-}
+from=
 pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,6 +54,8 @@ while [ $# -gt 0 ]; do
     --system) system=1 ;;
     --bin-dir) [ $# -ge 2 ] || die "--bin-dir needs a directory"; bindir=$2; shift ;;
     --bin-dir=*) bindir=${1#--bin-dir=} ;;
+    --from) [ $# -ge 2 ] || die "--from needs a release archive"; from=$2; shift ;;
+    --from=*) from=${1#--from=} ;;
     -h|--help) usage; exit 0 ;;
     --binary|--binary=*) die "--binary is chosen by this script; use --bin-dir DIR instead" ;;
     *) pass+=("$1") ;;
@@ -89,27 +100,64 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 
-GO=${GO:-go}
-if ! command -v "$GO" >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then GO=/usr/local/go/bin/go; else
-    die "Go is needed to build aws-profile-bridge: install Go 1.26 or newer (https://go.dev/doc/install), then run install/install.sh again."
-  fi
-fi
-
-version=${VERSION:-0.1.0-dev}
-commit=$(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 tmpdir=$(mktemp -d)
 trap 'rm -rf "$tmpdir"' EXIT
-say "Building aws-profile-bridge $version (commit $commit) with $("$GO" version | cut -d' ' -f3)..."
-(cd "$here" && "$GO" build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit" \
-  -o "$tmpdir/aws-profile-bridge" ./cmd/aws-profile-bridge)
+new="$tmpdir/aws-profile-bridge"
 
-if [ -f "$bin" ] && cmp -s "$tmpdir/aws-profile-bridge" "$bin"; then
+# sha256 prints the SHA-256 of a file (GNU coreutils, or shasum on macOS and the BSDs).
+sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
+  elif command -v shasum >/dev/null 2>&1; then shasum -a 256 "$1" | cut -d' ' -f1
+  else die "neither sha256sum nor shasum is installed: cannot check $1"; fi
+}
+
+if [ -n "$from" ]; then
+  [ -f "$from" ] || die "--from $from: no such file"
+  name=$(basename "$from")
+  sums="$(dirname "$from")/SHA256SUMS"
+  [ -f "$sums" ] || die "no SHA256SUMS beside $from: download it from the same release into $(dirname "$from"), then run this again"
+  want=$(awk -v f="$name" '$2 == f || $2 == "*" f { print $1 }' "$sums")
+  [ -n "$want" ] || die "$sums has no sum for $name: is it from the same release? Nothing was installed."
+  [ "$(printf '%s\n' "$want" | wc -l)" -eq 1 ] || die "$sums lists $name more than once; download it again"
+  got=$(sha256 "$from")
+  [ "$got" = "$want" ] || die "$name does not match SHA256SUMS (got $got, want $want): download it again. Nothing was installed."
+  say "Checked $name against SHA256SUMS."
+  case "$name" in
+    *.tar.gz|*.tgz) tar -xzf "$from" -C "$tmpdir" ;;
+    *.zip) command -v unzip >/dev/null 2>&1 || die "unzip is needed for $name"; unzip -q "$from" -d "$tmpdir" ;;
+    *) die "$name: expected a release archive (.tar.gz)" ;;
+  esac
+  set -- "$tmpdir"/*/aws-profile-bridge
+  [ $# -eq 1 ] && [ -f "$1" ] || die "$name holds no aws-profile-bridge binary: is it a release archive for $(uname -s)?"
+  mv "$1" "$new"
+  "$new" version >/dev/null 2>&1 || die "the binary in $name does not run here: take the archive for $(uname -s)/$(uname -m)"
+elif [ -f "$here/aws-profile-bridge" ] && [ ! -f "$here/go.mod" ]; then
+  # An extracted release: its binary sits beside install/.
+  cp "$here/aws-profile-bridge" "$new"
+  "$new" version >/dev/null 2>&1 || die "$here/aws-profile-bridge does not run here: take the release for $(uname -s)/$(uname -m)"
+elif [ ! -f "$here/go.mod" ]; then
+  die "no source tree or release around this script: run it with --from aws-profile-bridge_<version>_<os>_<arch>.tar.gz (with SHA256SUMS beside it)"
+else
+  GO=${GO:-go}
+  if ! command -v "$GO" >/dev/null 2>&1; then
+    if [ -x /usr/local/go/bin/go ]; then GO=/usr/local/go/bin/go; else
+      die "Go is needed to build aws-profile-bridge: install Go 1.26 or newer (https://go.dev/doc/install) and run install/install.sh again, or install a release: install/install.sh --from aws-profile-bridge_<version>_<os>_<arch>.tar.gz"
+    fi
+  fi
+  version=${VERSION:-$("$here/scripts/version.sh")}
+  commit=$(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+  date=$("$here/scripts/version.sh" --date)
+  say "Building aws-profile-bridge $version (commit $commit) with $("$GO" version | cut -d' ' -f3)..."
+  (cd "$here" && "$GO" build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date" \
+    -o "$new" ./cmd/aws-profile-bridge)
+fi
+
+if [ -f "$bin" ] && cmp -s "$new" "$bin"; then
   say "Unchanged: $bin is already this build."
 else
   as_root mkdir -p "$bindir"
   # Copy next to the target, then rename: a running host keeps its old file.
-  as_root cp "$tmpdir/aws-profile-bridge" "$bin.new.$$"
+  as_root cp "$new" "$bin.new.$$"
   as_root chmod 0755 "$bin.new.$$"
   as_root mv -f "$bin.new.$$" "$bin"
   say "Installed $bin"

@@ -96,7 +96,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return strings.TrimSpace(line), nil
 		}
 	}
-	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Console: env}
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, Console: env}
 	dest := *service
 	if *path != "" {
 		dest = *path

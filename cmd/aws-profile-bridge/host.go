@@ -50,7 +50,7 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 		log.Warn().Msg("running as root: the host should run as the browser's user")
 	}
 
-	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Log: log, CacheDir: st.CacheDir,
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, Log: log, CacheDir: st.CacheDir,
 		Console: bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}}
 	// No signal handler: Firefox closes stdin and then sends SIGTERM, whose default action (exit)
 	// is right; log lines are written synchronously, so nothing is lost.

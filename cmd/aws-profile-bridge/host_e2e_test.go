@@ -46,7 +46,7 @@ func hostBinary(t testing.TB) string {
 			builtBin += ".exe"
 		}
 		// Built as `make build` builds it: static (CGO_ENABLED=0), which also starts faster.
-		cmd := exec.Command("go", "build", "-ldflags", "-X main.version=9.9.9-e2e -X main.commit=e2ecommit", "-o", builtBin, ".")
+		cmd := exec.Command("go", "build", "-ldflags", "-X main.version=9.9.9-e2e -X main.commit=e2ecommit -X main.date=2026-01-02T03:04:05Z", "-o", builtBin, ".")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -352,7 +352,7 @@ func TestHostEnrichSSOAndVersion(t *testing.T) {
 	}
 	// Several requests on one port, replied in order.
 	v := s.roundTrip(map[string]any{"action": "version"})
-	if v["action"] != "version" || v["version"] != "9.9.9-e2e" || v["commit"] != "e2ecommit" || v["protocol"] != "1" {
+	if v["action"] != "version" || v["version"] != "9.9.9-e2e" || v["commit"] != "e2ecommit" || v["date"] != "2026-01-02T03:04:05Z" || v["protocol"] != "1" {
 		t.Errorf("version reply: %v", v)
 	}
 	if code := s.exit(); code != 0 {
@@ -517,5 +517,19 @@ func TestHostLogsPrivateAndSecretFree(t *testing.T) {
 		if !json.Valid(line) {
 			t.Errorf("log line is not JSON: %q", line)
 		}
+	}
+}
+
+func TestVersionJSONReportsBuild(t *testing.T) {
+	out, err := exec.Command(hostBinary(t), "version", "--json").Output()
+	if err != nil {
+		t.Fatalf("version --json: %v", err)
+	}
+	var v map[string]string
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("version --json is not JSON: %s", out)
+	}
+	if v["version"] != "9.9.9-e2e" || v["commit"] != "e2ecommit" || v["date"] != "2026-01-02T03:04:05Z" || v["protocol"] != "1" {
+		t.Errorf("version --json: %s", out)
 	}
 }

@@ -389,18 +389,7 @@ func TestInstallScriptE2E(t *testing.T) {
 	bin := filepath.Join(bindir, "aws-profile-bridge")
 	script := func(args ...string) (string, int) {
 		t.Helper()
-		cmd := exec.Command(bash, append([]string{filepath.Join(root, "install", "install.sh")}, args...)...)
-		cmd.Env = env
-		cmd.Dir = home
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); ok {
-			return out.String(), ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return out.String(), 0
+		return runScript(t, env, home, bash, append([]string{filepath.Join(root, "install", "install.sh")}, args...)...)
 	}
 
 	out, code := script("--help")
@@ -452,4 +441,22 @@ func TestInstallScriptE2E(t *testing.T) {
 		}
 	}
 	_ = io.Discard
+}
+
+// runScript runs name with args in dir with exactly env, and returns its output (stdout and
+// stderr together) and exit code.
+func runScript(t *testing.T, env []string, dir, name string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return out.String(), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), 0
 }

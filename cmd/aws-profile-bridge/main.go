@@ -12,10 +12,12 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 )
 
-// Set by `make build` through -ldflags.
+// Set by `make build` and `make dist` through -ldflags; date is the commit's time (RFC 3339) in
+// a release build, so two builds of one commit are the same bytes.
 var (
 	version = "dev"
 	commit  = "unknown"
+	date    = "unknown"
 )
 
 func main() {

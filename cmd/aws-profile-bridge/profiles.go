@@ -38,7 +38,7 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 		errorf(stderr, "profiles", "%v", err)
 		return 1
 	}
-	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit}
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date}
 	l, err := svc.Profiles(context.Background(), bridge.ListOptions{Enrich: !*noSSO, Settings: *asJSON})
 	if err != nil {
 		return fail("profiles", err, *asJSON, stdout, stderr)

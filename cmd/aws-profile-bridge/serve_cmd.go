@@ -118,7 +118,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 		origins = append(origins, state.ChromeOrigins...)
 	}
 
-	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, Log: log, CacheDir: st.CacheDir,
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, Log: log, CacheDir: st.CacheDir,
 		Console: bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}}
 	srv := httpapi.New(httpapi.Config{Service: svc, Tokens: store, Log: log, ChromeOrigins: origins})
 

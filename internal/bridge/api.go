@@ -161,12 +161,13 @@ type VersionInfo struct {
 	Action   string `json:"action"` // "version"
 	Version  string `json:"version"`
 	Commit   string `json:"commit"`
+	Date     string `json:"date"` // when the binary was built
 	Protocol string `json:"protocol"`
 }
 
 // VersionInfo says which build and protocol this is.
 func (s *Service) VersionInfo() VersionInfo {
-	return VersionInfo{Action: ActionVersion, Version: s.Version, Commit: s.Commit, Protocol: ProtocolVersion}
+	return VersionInfo{Action: ActionVersion, Version: s.Version, Commit: s.Commit, Date: s.BuildDate, Protocol: ProtocolVersion}
 }
 
 // shownName finds the profile whose name, not valid UTF-8 in the file, is shown (and sent in

@@ -62,8 +62,10 @@ type Service struct {
 	Paths   Paths
 	Version string
 	Commit  string
-	Now     func() time.Time
-	Log     zerolog.Logger
+	// BuildDate is when the binary was built (RFC 3339, the commit's time in a release build).
+	BuildDate string
+	Now       func() time.Time
+	Log       zerolog.Logger
 	// Console is how the console core reaches AWS (federation endpoint override, HTTP client,
 	// MFA prompt); Paths and Now are filled from the Service.
 	Console ConsoleEnv

@@ -179,7 +179,7 @@ func newService(t testing.TB, config, credentials string) *Service {
 	if credentials != "" {
 		os.WriteFile(p.CredentialsFile, []byte(credentials), 0o600)
 	}
-	return &Service{Paths: p, Version: "1.2.3", Commit: "abc", Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }}
+	return &Service{Paths: p, Version: "1.2.3", Commit: "abc", BuildDate: "2025-01-01T00:00:00Z", Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }}
 }
 
 func handle(t *testing.T, s *Service, req string) map[string]any {
@@ -199,7 +199,7 @@ func TestHandleActions(t *testing.T) {
 		t.Errorf("getProfiles: %v", r)
 	}
 	r = handle(t, s, `{"action":"version"}`)
-	if r["version"] != "1.2.3" || r["commit"] != "abc" || r["protocol"] != ProtocolVersion {
+	if r["version"] != "1.2.3" || r["commit"] != "abc" || r["date"] != "2025-01-01T00:00:00Z" || r["protocol"] != ProtocolVersion {
 		t.Errorf("version: %v", r)
 	}
 	for req, code := range map[string]apierr.Code{

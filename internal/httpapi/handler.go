@@ -288,7 +288,8 @@ func (s *Server) serve(x *exchange) *route {
 		return rt
 	case "version":
 		b, _ := json.Marshal(map[string]string{"api_version": s.cfg.Service.Version, "api_protocol": bridge.ProtocolVersion,
-			"version": s.cfg.Service.Version, "commit": s.cfg.Service.Commit, "protocol": bridge.ProtocolVersion})
+			"version": s.cfg.Service.Version, "commit": s.cfg.Service.Commit, "date": s.cfg.Service.BuildDate,
+			"protocol": bridge.ProtocolVersion})
 		x.send(http.StatusOK, b)
 		return rt
 	case "regions":

@@ -163,7 +163,7 @@ func newTestEnv(t *testing.T, mod ...func(*Config)) *testEnv {
 	// Raw zerolog, not logging.New: the canary sweep must catch what this package writes, not
 	// what the redactor happens to mask afterwards.
 	log := zerolog.New(buf).Level(zerolog.DebugLevel)
-	svc := &bridge.Service{Paths: paths, Version: "1.2.3-test", Commit: "abc123", Log: log}
+	svc := &bridge.Service{Paths: paths, Version: "1.2.3-test", Commit: "abc123", BuildDate: "2025-02-03T04:05:06Z", Log: log}
 	svc.Console.SigninEndpoint = fake.FederationURL()
 	e := &testEnv{t: t, tokens: newFakeTokens(), log: buf, home: home, paths: paths, fake: fake}
 	cfg := Config{Service: svc, Tokens: e.tokens, Log: log, ChromeOrigins: []string{chromeOrigin + "/"}}

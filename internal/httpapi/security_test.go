@@ -923,7 +923,7 @@ func TestHealthAndVersionRevealNothing(t *testing.T) {
 		}
 	}
 	v := e.do(req{path: "/v1/version"}).json(t)
-	if v["api_protocol"] != "1" || v["protocol"] != "1" || v["version"] != "1.2.3-test" || v["commit"] != "abc123" || v["api_version"] == nil {
+	if v["api_protocol"] != "1" || v["protocol"] != "1" || v["version"] != "1.2.3-test" || v["commit"] != "abc123" || v["date"] != "2025-02-03T04:05:06Z" || v["api_version"] == nil {
 		t.Errorf("version: %v", v)
 	}
 }

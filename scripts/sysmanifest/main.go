@@ -1,0 +1,43 @@
+// Command sysmanifest prints the system-wide Firefox host manifest of a packaged binary, rendered
+// by the installer's own template with its default extension ids, and the directory Firefox reads
+// it from: what `aws-profile-bridge install --system` would write. `make dist` (tools/dist) puts
+// it into the .deb and .rpm packages, so the product's module renders it and the release tool's
+// module needs none of the product's dependencies.
+//
+//	go run ./scripts/sysmanifest --binary /usr/bin/aws-profile-bridge --dir   # the directory
+//	go run ./scripts/sysmanifest --binary /usr/bin/aws-profile-bridge         # the manifest
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sysmanifest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	binary := fs.String("binary", "/usr/bin/aws-profile-bridge", "the packaged binary's absolute path")
+	dir := fs.Bool("dir", false, "print the Linux system directory of the Firefox manifest instead")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *dir {
+		fmt.Fprintln(stdout, install.SystemManifestDir("linux", "", install.Firefox)+"/"+install.ManifestFile)
+		return 0
+	}
+	b, err := install.RenderManifest(install.Firefox, *binary, install.DefaultExtensionIDs, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "sysmanifest: %v\n", err)
+		return 1
+	}
+	stdout.Write(b)
+	return 0
+}
