@@ -1,0 +1,88 @@
+package awsconfig
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// SSOCacheEntry is one SSO token cache file with every member the AWS CLI writes (and the SDKs
+// read): the access token, and for an sso-session the client registration and refresh token
+// that let it be refreshed. AccessToken, ClientSecret and RefreshToken are secrets: never log them.
+type SSOCacheEntry struct {
+	StartURL              string `json:"startUrl,omitempty"`
+	Region                string `json:"region,omitempty"`
+	AccessToken           string `json:"accessToken"`
+	ExpiresAt             string `json:"expiresAt"`
+	ClientID              string `json:"clientId,omitempty"`
+	ClientSecret          string `json:"clientSecret,omitempty"`
+	RegistrationExpiresAt string `json:"registrationExpiresAt,omitempty"`
+	RefreshToken          string `json:"refreshToken,omitempty"`
+}
+
+// FormatTime writes a cache timestamp as the AWS CLI does: RFC 3339, UTC, whole seconds ("Z").
+func FormatTime(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }
+
+// ReadSSOCacheEntry reads one cache file as it is. It returns an error wrapping fs.ErrNotExist
+// when the file does not exist; its errors never contain a token.
+func ReadSSOCacheEntry(file string) (*SSOCacheEntry, error) {
+	data, err := readLimited(file, maxTokenFileSize)
+	if err != nil {
+		return nil, err
+	}
+	return decodeSSOCacheEntry(file, data)
+}
+
+func decodeSSOCacheEntry(file string, data []byte) (*SSOCacheEntry, error) {
+	var e SSOCacheEntry
+	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &e); err != nil {
+		// json errors report offsets and types, never the values themselves.
+		return nil, fmt.Errorf("awsconfig: SSO token cache file %s is not valid JSON (%v); run `aws-profile-bridge sso login` again", file, err)
+	}
+	return &e, nil
+}
+
+// WriteSSOCacheEntry writes e to file the way the AWS CLI does, so that the CLI and every SDK
+// read it: JSON, mode 0600, in a directory created 0700. It writes a temporary file beside it
+// and renames it over file, so a reader never sees half a token.
+func WriteSSOCacheEntry(file string, e *SSOCacheEntry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return writePrivateFile(file, data)
+}
+
+// writePrivateFile replaces file atomically with data (0600 in a 0700 directory). It is the
+// minimal form of the project's atomic write, kept private until a shared file-safety helper
+// takes it over.
+func writePrivateFile(file string, data []byte) error {
+	dir := filepath.Dir(file)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("awsconfig: creating %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // no-op once renamed; CreateTemp made it 0600
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
+	}
+	if err := os.Rename(name, file); err != nil {
+		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
+	}
+	return nil
+}
