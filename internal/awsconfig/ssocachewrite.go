@@ -36,20 +36,41 @@ func ReadSSOCacheEntry(file string) (*SSOCacheEntry, error) {
 	return decodeSSOCacheEntry(file, data)
 }
 
+// ReadSSOCacheJSON decodes any file of the SSO cache directory (such as a client registration)
+// into v, with the same bounds as ReadSSOCacheEntry.
+func ReadSSOCacheJSON(file string, v any) error {
+	data, err := readLimited(file, maxTokenFileSize)
+	if err != nil {
+		return err
+	}
+	return decodeSSOCacheJSON(file, data, v)
+}
+
 func decodeSSOCacheEntry(file string, data []byte) (*SSOCacheEntry, error) {
 	var e SSOCacheEntry
-	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &e); err != nil {
-		// json errors report offsets and types, never the values themselves.
-		return nil, fmt.Errorf("awsconfig: SSO token cache file %s is not valid JSON (%v); run `aws-profile-bridge sso login` again", file, err)
+	if err := decodeSSOCacheJSON(file, data, &e); err != nil {
+		return nil, err
 	}
 	return &e, nil
+}
+
+func decodeSSOCacheJSON(file string, data []byte, v any) error {
+	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), v); err != nil {
+		// json errors report offsets and types, never the values themselves.
+		return fmt.Errorf("awsconfig: SSO token cache file %s is not valid JSON (%v); run `aws-profile-bridge sso login` again", file, err)
+	}
+	return nil
 }
 
 // WriteSSOCacheEntry writes e to file the way the AWS CLI does, so that the CLI and every SDK
 // read it: JSON, mode 0600, in a directory created 0700. It writes a temporary file beside it
 // and renames it over file, so a reader never sees half a token.
-func WriteSSOCacheEntry(file string, e *SSOCacheEntry) error {
-	data, err := json.Marshal(e)
+func WriteSSOCacheEntry(file string, e *SSOCacheEntry) error { return WriteSSOCacheJSON(file, e) }
+
+// WriteSSOCacheJSON writes any value of the SSO cache directory (such as a client registration)
+// as WriteSSOCacheEntry does.
+func WriteSSOCacheJSON(file string, v any) error {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}

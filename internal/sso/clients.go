@@ -1,0 +1,44 @@
+package sso
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+)
+
+// OIDC is the part of the SSO OIDC client the device flow and the refresh use (*ssooidc.Client).
+type OIDC interface {
+	RegisterClient(context.Context, *ssooidc.RegisterClientInput, ...func(*ssooidc.Options)) (*ssooidc.RegisterClientOutput, error)
+	StartDeviceAuthorization(context.Context, *ssooidc.StartDeviceAuthorizationInput, ...func(*ssooidc.Options)) (*ssooidc.StartDeviceAuthorizationOutput, error)
+	CreateToken(context.Context, *ssooidc.CreateTokenInput, ...func(*ssooidc.Options)) (*ssooidc.CreateTokenOutput, error)
+}
+
+// Portal is the part of the SSO portal client sign-out and populate use (*sso.Client).
+type Portal interface {
+	sso.ListAccountsAPIClient
+	sso.ListAccountRolesAPIClient
+	Logout(context.Context, *sso.LogoutInput, ...func(*sso.Options)) (*sso.LogoutOutput, error)
+}
+
+// Clients makes the SSO OIDC and portal clients of region. They are loaded as the SDK loads any
+// client, so AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_SSO point them elsewhere (tests
+// point them at a local fake). configFile is the AWS config file ("" for the SDK's default). The
+// calls are unsigned: no credentials are needed.
+func Clients(ctx context.Context, region, configFile string) (OIDC, Portal, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(region),
+		config.WithCredentialsProvider(aws.AnonymousCredentials{}),
+	}
+	if configFile != "" {
+		opts = append(opts, config.WithSharedConfigFiles([]string{configFile}))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sso: loading the AWS SDK configuration: %w", err)
+	}
+	return ssooidc.NewFromConfig(cfg), sso.NewFromConfig(cfg), nil
+}
