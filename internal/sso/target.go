@@ -105,6 +105,16 @@ func Resolve(cfg *awsconfig.Config, cacheDir, session, profile string) (Target, 
 	return t, nil
 }
 
+// ResolveFiles loads the AWS config files named by p and resolves the target of an sso-session
+// or a profile in them (see Resolve); p.SSOCacheDir is the token cache directory.
+func ResolveFiles(p awsconfig.Paths, session, profile string) (Target, error) {
+	cfg, err := awsconfig.Load(p)
+	if err != nil {
+		return Target{}, err
+	}
+	return Resolve(cfg, p.SSOCacheDir, session, profile)
+}
+
 // lockFile is the lock that lets one device flow run per target at a time; it lives beside the
 // cache file, where neither the AWS CLI nor the SDKs look (they read only <sha1>.json).
 func (t Target) lockFile() string {

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
+)
+
+// TestMain lets the test binary stand in for a browser: with APB_TEST_FETCH=1 it fetches the URL
+// it is given as its last argument (which approves the fake's verification page) and exits.
+func TestMain(m *testing.M) {
+	if os.Getenv("APB_TEST_FETCH") == "1" {
+		resp, err := http.Get(os.Args[len(os.Args)-1])
+		if err != nil {
+			os.Exit(3)
+		}
+		resp.Body.Close()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const ssoTestConfig = `[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-central-1
+
+[profile dev-sso]
+sso_session = corp
+sso_account_id = 444455556666
+sso_role_name = Developer
+region = eu-west-1
+
+[profile legacy-sso]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 444455556666
+sso_role_name = ReadOnly
+`
+
+// ssoHome is a HOME with ssoTestConfig and no SSO token, and the fake AWS.
+type ssoHome struct {
+	dir  string
+	fake *fakeaws.Server
+}
+
+func newSSOHome(t *testing.T) *ssoHome {
+	t.Helper()
+	h := &ssoHome{dir: t.TempDir(), fake: fakeaws.Start(t)}
+	testaws.WriteFile(t, filepath.Join(h.dir, ".aws", "config"), ssoTestConfig, 0o600)
+	return h
+}
+
+func (h *ssoHome) env() []string {
+	env := []string{"HOME=" + h.dir, "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT=" + h.fake.FederationURL()}
+	for _, k := range fakeaws.EndpointVars {
+		env = append(env, k+"="+h.fake.URL)
+	}
+	return env
+}
+
+func (h *ssoHome) cacheEntry(t *testing.T, key string) *awsconfig.SSOCacheEntry {
+	t.Helper()
+	e, err := awsconfig.ReadSSOCacheEntry(awsconfig.CacheFile(filepath.Join(h.dir, ".aws", "sso", "cache"), key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// noSecrets fails when any secret of e shows in outs or in the log.
+func (h *ssoHome) noSecrets(t *testing.T, e *awsconfig.SSOCacheEntry, outs ...string) {
+	t.Helper()
+	logData, _ := os.ReadFile(filepath.Join(h.dir, ".aws", "logs", "aws_profile_bridge.log"))
+	outs = append(outs, string(logData))
+	for _, s := range []string{e.AccessToken, e.ClientSecret, e.RefreshToken} {
+		for _, o := range outs {
+			if s != "" && strings.Contains(o, s) {
+				t.Errorf("a token or secret was printed or logged: %q", o)
+			}
+		}
+	}
+}
+
+var verifyURL = regexp.MustCompile(`https?://\S+/device\?user_code=\S+`)
+
+// TestSSOLoginThenConsole signs in with the binary, the way a person does with --no-browser (the
+// test opens the printed page), then signs in to the console with what it cached: the SDK reads
+// our cache file.
+func TestSSOLoginThenConsole(t *testing.T) {
+	bin := hostBinary(t)
+	h := newSSOHome(t)
+	cmd := exec.Command(bin, "sso", "login", "--sso-session", "corp", "--no-browser")
+	cmd.Env = h.env()
+	var stdout, errAll bytes.Buffer
+	cmd.Stdout = &stdout
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(pipe)
+	opened, code := false, ""
+	for sc.Scan() {
+		line := sc.Text()
+		errAll.WriteString(line + "\n")
+		if u := verifyURL.FindString(line); u != "" && !opened {
+			opened = true
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+		if m := regexp.MustCompile(`shows the code (\S+),`).FindStringSubmatch(line); m != nil {
+			code = m[1]
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("sso login: %v\n%s", err, errAll.String())
+	}
+	if !opened || code == "" || !strings.Contains(stdout.String(), "Signed in to sso-session corp; the token expires at ") {
+		t.Fatalf("stdout %q stderr %q", stdout.String(), errAll.String())
+	}
+	e := h.cacheEntry(t, "corp")
+	if e.RefreshToken == "" || e.ClientID == "" || e.StartURL != "https://corp.awsapps.com/start" || e.Region != "eu-central-1" {
+		t.Errorf("cache entry lacks members")
+	}
+
+	out, err := runBin(t, bin, h.env(), "console", "dev-sso", "--json")
+	if err != nil {
+		t.Fatalf("console: %v\n%s", err, out)
+	}
+	var r map[string]any
+	if err := json.Unmarshal(out, &r); err != nil || r["action"] != "consoleUrl" {
+		t.Fatalf("console reply %s", out)
+	}
+	grc := h.fake.Find("GetRoleCredentials")
+	if len(grc) != 1 || grc[0].BearerToken != e.AccessToken {
+		t.Fatalf("the console sign-in did not use the cached token")
+	}
+	h.noSecrets(t, e, stdout.String(), errAll.String())
+
+	// logout ends the portal session and removes the token.
+	out, err = runBin(t, bin, h.env(), "sso", "logout", "--profile", "dev-sso")
+	if err != nil || !strings.Contains(string(out), "Signed out of sso-session corp") {
+		t.Fatalf("logout: %v %s", err, out)
+	}
+	if lo := h.fake.Find("Logout"); len(lo) != 1 || lo[0].BearerToken != e.AccessToken {
+		t.Errorf("portal Logout: %+v", len(lo))
+	}
+	if _, err := os.Stat(awsconfig.CacheFile(filepath.Join(h.dir, ".aws", "sso", "cache"), "corp")); !os.IsNotExist(err) {
+		t.Errorf("token still cached: %v", err)
+	}
+	h.noSecrets(t, e, string(out))
+}
+
+func runBin(t *testing.T, bin string, env []string, args ...string) ([]byte, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	return cmd.CombinedOutput()
+}
+
+// TestSSOLoginBrowserSetting opens the page with AWS_PROFILE_BRIDGE_BROWSER (the URL as its last
+// argument) for a legacy profile, in process.
+func TestSSOLoginBrowserSetting(t *testing.T) {
+	h := newSSOHome(t)
+	for _, kv := range h.env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE"} {
+		t.Setenv(k, "")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_PROFILE_BRIDGE_BROWSER", self+" --fetch")
+	t.Setenv("APB_TEST_FETCH", "1")
+	code, out, errOut := runCLI("sso", "login", "--profile", "legacy-sso")
+	if code != 0 || !strings.Contains(out, "Signed in to profile legacy-sso") {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	if v := h.fake.Find("VerifyDevice"); len(v) != 1 {
+		t.Errorf("the browser command did not open the page")
+	}
+	e := h.cacheEntry(t, "https://legacy.awsapps.com/start")
+	if e.RefreshToken != "" || e.ClientSecret != "" {
+		t.Error("a legacy entry holds a registration")
+	}
+	h.noSecrets(t, e, out, errOut)
+}
+
+func TestSSOCommandErrors(t *testing.T) {
+	h := newSSOHome(t)
+	t.Setenv("HOME", h.dir)
+	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE"} {
+		t.Setenv(k, "")
+	}
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"sso"}, 2, "Usage:"},
+		{[]string{"sso", "nope"}, 2, `unknown command "nope"`},
+		{[]string{"sso", "login"}, 1, "name --sso-session NAME or --profile NAME"},
+		{[]string{"sso", "login", "--sso-session", "a", "--profile", "b"}, 1, "name --sso-session NAME or --profile NAME"},
+		{[]string{"sso", "login", "--sso-session", "nope"}, 1, "no [sso-session nope] section"},
+		{[]string{"sso", "logout", "--profile", "nope"}, 1, `no profile "nope"`},
+		{[]string{"sso", "login", "--bogus"}, 2, "unknown flag --bogus"},
+	}
+	for _, tc := range tests {
+		code, out, errOut := runCLI(tc.args...)
+		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q %q; want %d and %q", tc.args, code, out, errOut, tc.code, tc.want)
+		}
+	}
+	if code, out, _ := runCLI("sso", "login", "--help"); code != 0 || !strings.Contains(out, "--no-browser") {
+		t.Errorf("help: %d %s", code, out)
+	}
+}
