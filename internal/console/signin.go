@@ -33,7 +33,7 @@ type signer struct {
 	requests  atomic.Int64
 
 	profile   string // the requested profile (for messages)
-	ssoLogin  string // the `aws sso login ...` command for the chain's SSO link, if any
+	ssoLogin  string // the `aws-profile-bridge sso login ...` command for the chain's SSO link, if any
 	awsLogin  string // the `aws login ...` command for the chain's login_session link, if any
 	webIDFile string // the chain's web_identity_token_file, if any
 	mfa       string // the MFA serial in use, if any

@@ -12,7 +12,7 @@ import (
 
 // checkSSO looks at the SSO token cache before any network call, for a chain that ends in SSO.
 // It returns the cache file the SDK must read (the hashed name, or the file a startUrl scan
-// found), or sso_token_missing / sso_token_expired with the exact `aws sso login` command.
+// found), or sso_token_missing / sso_token_expired with the exact `aws-profile-bridge sso login` command.
 //
 // An expired token of an sso-session may still be refreshed by the SDK (it holds a refresh
 // token), so it is let through; a legacy token cannot be refreshed and is refused here.
@@ -23,7 +23,7 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (string, error) {
 	session := l.p.Get("sso_session")
 	startURL := l.p.Get("sso_start_url")
 	if session != "" {
-		s.ssoLogin = "aws sso login --sso-session " + shellQuote(session)
+		s.ssoLogin = "aws-profile-bridge sso login --sso-session " + shellQuote(session)
 		ss := cfg.SSOSessions[session]
 		if ss == nil {
 			return "", newErr(apierr.CodeInvalidConfig, nil,
@@ -31,7 +31,7 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (string, error) {
 		}
 		startURL = ss.Settings["sso_start_url"]
 	} else {
-		s.ssoLogin = "aws sso login --profile " + shellQuote(l.name)
+		s.ssoLogin = "aws-profile-bridge sso login --profile " + shellQuote(l.name)
 	}
 	cacheDir := s.env.Paths.SSOCacheDir
 	if cacheDir == "" {
