@@ -97,7 +97,7 @@ func openSSO(name, session, profile string, stderr io.Writer) *ssoEnv {
 		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
 		return nil
 	}
-	if e.oidc, e.portal, err = sso.Clients(context.Background(), e.target.Region, st.AWS.ConfigFile); err != nil {
+	if e.oidc, e.portal, err = sso.Clients(context.Background(), e.target.Region, st.AWS.ConfigFile, nil); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
 		return nil
 	}

@@ -26,12 +26,15 @@ type Portal interface {
 
 // Clients makes the SSO OIDC and portal clients of region. They are loaded as the SDK loads any
 // client, so AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_SSO point them elsewhere (tests
-// point them at a local fake). configFile is the AWS config file ("" for the SDK's default). The
-// calls are unsigned: no credentials are needed.
-func Clients(ctx context.Context, region, configFile string) (OIDC, Portal, error) {
+// point them at a local fake). configFile is the AWS config file ("" for the SDK's default); hc
+// the HTTP client (nil for the SDK's). The calls are unsigned: no credentials are needed.
+func Clients(ctx context.Context, region, configFile string, hc config.HTTPClient) (OIDC, Portal, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
 		config.WithCredentialsProvider(aws.AnonymousCredentials{}),
+	}
+	if hc != nil {
+		opts = append(opts, config.WithHTTPClient(hc))
 	}
 	if configFile != "" {
 		opts = append(opts, config.WithSharedConfigFiles([]string{configFile}))

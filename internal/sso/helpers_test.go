@@ -99,7 +99,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.cacheDir = filepath.Join(w.home, ".aws", "sso", "cache")
-	oidc, portal, err := Clients(context.Background(), "eu-west-1", cfgFile)
+	oidc, portal, err := Clients(context.Background(), "eu-west-1", cfgFile, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
