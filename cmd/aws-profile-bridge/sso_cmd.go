@@ -172,7 +172,58 @@ func cmdSSOLogout(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+const ssoPopulateHelp = `aws-profile-bridge sso populate --sso-session NAME [--name-template T] [--region R] [--dry-run]
+
+Write one profile into ~/.aws/config for every account and role the sign-in of the sso-session may
+use (run aws-profile-bridge sso login first). The profiles go in one block per session, between two
+comment lines; the rest of the file is left exactly as it is, and a profile you wrote yourself is
+never changed (a generated name that clashes with it gets the account id appended). Accounts and
+roles that went away leave the block. The old file is kept as config.bak.`
+
 func cmdSSOPopulate(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "aws-profile-bridge sso populate: not yet")
-	return 1
+	fs := newFlagSet("sso populate", ssoPopulateHelp, stderr)
+	session := fs.String("sso-session", "", "the [sso-session `NAME`] whose accounts and roles to write")
+	tmpl := fs.String("name-template", sso.DefaultNameTemplate, "profile names: {account_name}, {account_id}, {role_name} and {session} are replaced, then anything but A-Z a-z 0-9 . _ - becomes -")
+	region := fs.String("region", "", "region of every profile (default: the session's sso_region)")
+	dryRun := fs.Bool("dry-run", false, "print the change as a diff and write nothing")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if *session == "" {
+		fmt.Fprintln(stderr, "aws-profile-bridge sso populate: name --sso-session NAME")
+		return 2
+	}
+	e := openSSO("sso populate", *session, "", stderr)
+	if e == nil {
+		return 1
+	}
+	defer e.close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	flow := &sso.Flow{OIDC: e.oidc, Log: &e.log}
+	plan, err := flow.Populate(ctx, e.st.AWS, e.portal, e.target, sso.PopulateOptions{Template: *tmpl, Region: *region})
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		return 1
+	}
+	for _, n := range plan.Notes {
+		fmt.Fprintf(stderr, "note: %s\n", n)
+	}
+	if !plan.Changed() {
+		fmt.Fprintf(stdout, "%s: %d profiles, no change.\n", e.st.AWS.ConfigFile, len(plan.Profiles))
+		return 0
+	}
+	if *dryRun {
+		fmt.Fprint(stdout, plan.Diff(e.st.AWS.ConfigFile))
+		fmt.Fprintf(stdout, "(dry run: %d profiles, %d added, %d removed; nothing written)\n", len(plan.Profiles), len(plan.Added), len(plan.Removed))
+		return 0
+	}
+	if err := sso.WritePopulate(e.st.AWS.ConfigFile, plan); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		return 1
+	}
+	e.log.Info().Str("sso", e.target.String()).Int("profiles", len(plan.Profiles)).Int("added", len(plan.Added)).Int("removed", len(plan.Removed)).Msg("sso: populated")
+	fmt.Fprintf(stdout, "%s: %d profiles for %s, %d added, %d removed (the old file is %s.bak).\n",
+		e.st.AWS.ConfigFile, len(plan.Profiles), e.target, len(plan.Added), len(plan.Removed), e.st.AWS.ConfigFile)
+	return 0
 }

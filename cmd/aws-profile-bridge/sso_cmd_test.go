@@ -239,3 +239,74 @@ func TestSSOCommandErrors(t *testing.T) {
 		t.Errorf("help: %d %s", code, out)
 	}
 }
+
+// TestSSOPopulateCommand writes the session's accounts and roles with the binary; profiles then
+// lists them as SSO profiles, and the console signs one in.
+func TestSSOPopulateCommand(t *testing.T) {
+	bin := hostBinary(t)
+	h := newSSOHome(t)
+	h.fake.SetSSO(fakeaws.SSOConfig{Accounts: []fakeaws.SSOAccount{
+		{ID: "111111111111", Name: "Prod", Roles: []string{"Admin", "ReadOnly"}},
+		{ID: "222222222222", Name: "Sand box", Roles: []string{"Admin"}},
+		{ID: "333333333333", Name: "dev", Roles: []string{"sso"}}, // dev.sso: no clash, dev-sso is hand-written
+	}})
+	cfgFile := filepath.Join(h.dir, ".aws", "config")
+	testaws.WriteFile(t, cfgFile, ssoTestConfig+"\n[profile Prod.Admin]\n# mine\nregion = us-east-1\n", 0o600)
+	old, _ := os.ReadFile(cfgFile)
+	testaws.SSOToken(t, filepath.Join(h.dir, ".aws", "sso", "cache"), "corp", testaws.SSOEntry{
+		AccessToken: "CanaryPopulateAccessToken0001", ExpiresAt: time.Now().Add(time.Hour), Region: "eu-central-1", StartURL: "https://corp.awsapps.com/start"})
+
+	out, err := runBin(t, bin, h.env(), "sso", "populate", "--sso-session", "corp", "--dry-run")
+	now, _ := os.ReadFile(cfgFile)
+	if err != nil || !bytes.Equal(now, old) || !strings.Contains(string(out), "+[profile Sand-box.Admin]") || !strings.Contains(string(out), "nothing written") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "note: profile Prod.Admin is defined outside") {
+		t.Errorf("no note about the clash: %s", out)
+	}
+
+	out, err = runBin(t, bin, h.env(), "sso", "populate", "--sso-session", "corp")
+	if err != nil || !strings.Contains(string(out), "4 profiles for sso-session corp, 4 added, 0 removed") {
+		t.Fatalf("populate: %v\n%s", err, out)
+	}
+	now, _ = os.ReadFile(cfgFile)
+	bak, _ := os.ReadFile(cfgFile + ".bak")
+	if !bytes.Equal(bak, old) || !bytes.HasPrefix(now, old) {
+		t.Fatal("the old file is not kept as config.bak, or the rest of the file changed")
+	}
+	if strings.Contains(string(out), "CanaryPopulateAccessToken0001") {
+		t.Error("the token was printed")
+	}
+	out, err = runBin(t, bin, h.env(), "sso", "populate", "--sso-session", "corp")
+	if again, _ := os.ReadFile(cfgFile); err != nil || !bytes.Equal(again, now) || !strings.Contains(string(out), "no change") {
+		t.Fatalf("second populate: %v %s", err, out)
+	}
+
+	out, err = runBin(t, bin, h.env(), "profiles", "--json")
+	if err != nil {
+		t.Fatalf("profiles: %v %s", err, out)
+	}
+	var list []map[string]any
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]any{}
+	for _, p := range list {
+		got[p["name"].(string)] = p
+	}
+	for _, name := range []string{"Prod.Admin-111111111111", "Prod.ReadOnly", "Sand-box.Admin", "dev.sso"} {
+		if p := got[name]; p == nil || p["is_sso"] != true || p["sso_session"] != "corp" || p["region"] != "eu-central-1" && p["region"] != nil {
+			t.Errorf("profiles lists %s as %v", name, p)
+		}
+	}
+	if got["Prod.Admin"]["is_sso"] == true {
+		t.Error("the hand-written Prod.Admin changed")
+	}
+	out, err = runBin(t, bin, h.env(), "console", "Sand-box.Admin", "--json")
+	if err != nil || !strings.Contains(string(out), `"consoleUrl"`) {
+		t.Fatalf("console: %v %s", err, out)
+	}
+	if grc := h.fake.Find("GetRoleCredentials"); len(grc) != 1 || grc[0].Get("account_id") != "222222222222" || grc[0].Get("role_name") != "Admin" {
+		t.Errorf("GetRoleCredentials %+v", grc)
+	}
+}

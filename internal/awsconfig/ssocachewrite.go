@@ -74,13 +74,13 @@ func WriteSSOCacheJSON(file string, v any) error {
 	if err != nil {
 		return err
 	}
-	return writePrivateFile(file, data)
+	return WritePrivateFile(file, data)
 }
 
-// writePrivateFile replaces file atomically with data (0600 in a 0700 directory). It is the
-// minimal form of the project's atomic write, kept private until a shared file-safety helper
-// takes it over.
-func writePrivateFile(file string, data []byte) error {
+// WritePrivateFile replaces file atomically with data (0600 in a 0700 directory): the SSO cache
+// and the config file populate writes. It is the minimal form of the project's atomic write, kept
+// here until a shared file-safety helper takes it over.
+func WritePrivateFile(file string, data []byte) error {
 	dir := filepath.Dir(file)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("awsconfig: creating %s: %w", dir, err)
