@@ -59,6 +59,8 @@ func cmdSSO(args []string, stdout, stderr io.Writer) int {
 		return cmdSSOLogout(rest, stdout, stderr)
 	case "populate":
 		return cmdSSOPopulate(rest, stdout, stderr)
+	case "login-detached": // started by the host (sso_detached.go), not by people
+		return cmdSSOLoginDetached(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		ssoUsage(stdout)
 		return 0

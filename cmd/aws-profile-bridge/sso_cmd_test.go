@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,9 +21,19 @@ import (
 )
 
 // TestMain lets the test binary stand in for a browser: with APB_TEST_FETCH=1 it fetches the URL
-// it is given as its last argument (which approves the fake's verification page) and exits.
+// it is given as its last argument (which approves the fake's verification page) and exits; with
+// APB_TEST_FETCH=record it only appends the URL to the file APB_TEST_RECORD (a page left open).
 func TestMain(m *testing.M) {
-	if os.Getenv("APB_TEST_FETCH") == "1" {
+	switch os.Getenv("APB_TEST_FETCH") {
+	case "record":
+		f, err := os.OpenFile(os.Getenv("APB_TEST_RECORD"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			os.Exit(3)
+		}
+		fmt.Fprintln(f, os.Args[len(os.Args)-1])
+		f.Close()
+		os.Exit(0)
+	case "1":
 		resp, err := http.Get(os.Args[len(os.Args)-1])
 		if err != nil {
 			os.Exit(3)

@@ -13,6 +13,24 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
 )
 
+// SSOLogin is the IAM Identity Center sign-in a profile needs: an sso-session, or (Session "")
+// the legacy profile whose own sso_start_url signs in. SignIn's sso_token_missing and
+// sso_token_expired errors carry it as their cause (errors.As), so a front end can start that
+// sign-in for the SSO link of the profile's chain.
+type SSOLogin struct {
+	Session, Profile string
+	Err              error // the cause
+}
+
+func (e *SSOLogin) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "an SSO sign-in is needed"
+}
+
+func (e *SSOLogin) Unwrap() error { return e.Err }
+
 // checkSSO looks at the SSO token cache before any network call, for a chain that ends in SSO.
 // It returns the cache file the SDK must read (the hashed name, or the file a startUrl scan
 // found), or sso_token_missing / sso_token_expired with the exact `aws-profile-bridge sso login` command.
@@ -28,6 +46,7 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (file string, refresh 
 	startURL := l.p.Get("sso_start_url")
 	if session != "" {
 		s.ssoLogin = "aws-profile-bridge sso login --sso-session " + shellQuote(session)
+		s.sso = &SSOLogin{Session: session}
 		ss := cfg.SSOSessions[session]
 		if ss == nil {
 			return "", false, newErr(apierr.CodeInvalidConfig, nil,
@@ -36,6 +55,7 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (file string, refresh 
 		startURL = ss.Settings["sso_start_url"]
 	} else {
 		s.ssoLogin = "aws-profile-bridge sso login --profile " + shellQuote(l.name)
+		s.sso = &SSOLogin{Profile: l.name}
 	}
 	cacheDir := s.env.Paths.SSOCacheDir
 	if cacheDir == "" {

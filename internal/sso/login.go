@@ -42,6 +42,27 @@ func (f *Flow) Login(ctx context.Context, t Target) (LoginResult, error) {
 	return LoginResult{Entry: e}, err
 }
 
+// ErrRunning is returned by StartExclusive when another process is signing in to the target.
+var ErrRunning = errors.New("another sign-in is under way")
+
+// StartExclusive starts a device flow for t (see Start) holding t's lock, without waiting for it:
+// when another process holds it, it returns ErrRunning and opens no page. The caller runs Wait
+// and then unlock.
+func (f *Flow) StartExclusive(ctx context.Context, t Target) (a *Authorization, unlock func(), err error) {
+	unlock, err = tryLockFile(t.lockFile())
+	if errors.Is(err, errLocked) {
+		return nil, nil, ErrRunning
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if a, err = f.Start(ctx, t); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return a, unlock, nil
+}
+
 // fresh returns t's cached entry when its access token is valid now.
 func (f *Flow) fresh(t Target) (*awsconfig.SSOCacheEntry, bool) {
 	e, err := awsconfig.ReadSSOCacheEntry(t.CacheFile)

@@ -358,3 +358,30 @@ func TestResolveErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestStartExclusive(t *testing.T) {
+	w := newWorld(t)
+	tgt := w.target("corp", "")
+	opened := 0
+	w.flow.Open = func(string) error { opened++; return nil }
+	a, unlock, err := w.flow.StartExclusive(context.Background(), tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.flow.StartExclusive(context.Background(), tgt); !errors.Is(err, ErrRunning) {
+		t.Fatalf("second start: %v, want ErrRunning", err)
+	}
+	if opened != 1 || len(w.fake.Find("StartDeviceAuthorization")) != 1 {
+		t.Errorf("%d pages opened", opened)
+	}
+	w.clock.onWake = func(int) { _ = approve(t, a.VerificationURIComplete) }
+	if _, err := w.flow.Wait(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if _, unlock, err := w.flow.StartExclusive(context.Background(), tgt); err != nil {
+		t.Fatalf("after unlock: %v", err)
+	} else {
+		unlock()
+	}
+}
