@@ -42,6 +42,17 @@ func (h *clickHome) opened(t *testing.T) []string {
 	return strings.Fields(string(data))
 }
 
+// waitForPage waits for the browser command (started, not waited for) to record a page.
+func (h *clickHome) waitForPage(t *testing.T) []string {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if p := h.opened(t); len(p) > 0 {
+			return p
+		}
+	}
+	return nil
+}
+
 // waitForToken waits for the detached sign-in to write the cache (it polls once a second).
 func (h *clickHome) waitForToken(t *testing.T) {
 	t.Helper()
@@ -72,7 +83,7 @@ func TestHostClickStartsSSOLogin(t *testing.T) {
 	if code := s.exit(); code != 0 { // the browser stops the host; the sign-in goes on
 		t.Fatalf("host exit %d", code)
 	}
-	pages := h.opened(t)
+	pages := h.waitForPage(t)
 	if len(pages) != 1 || len(h.sso.fake.Find("StartDeviceAuthorization")) != 1 {
 		t.Fatalf("pages opened %q", pages)
 	}
@@ -138,7 +149,7 @@ func TestServeClickStartsSSOLogin(t *testing.T) {
 	if r := click(); r["code"] != "sso_login_started" || !strings.Contains(r["message"].(string), "already waiting") {
 		t.Fatalf("second click: %v", r)
 	}
-	pages := h.opened(t)
+	pages := h.waitForPage(t)
 	if len(pages) != 1 {
 		t.Fatalf("pages %q", pages)
 	}
