@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
@@ -56,7 +55,7 @@ func (h *clickHome) waitForPage(t *testing.T) []string {
 // waitForToken waits for the detached sign-in to write the cache (it polls once a second).
 func (h *clickHome) waitForToken(t *testing.T) {
 	t.Helper()
-	file := awsconfig.CacheFile(filepath.Join(h.dir, ".aws", "sso", "cache"), "corp")
+	file := h.sso.cacheFile("corp")
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if _, err := os.Stat(file); err == nil {
 			return

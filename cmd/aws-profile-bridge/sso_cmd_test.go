@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
@@ -83,17 +84,33 @@ func (h *ssoHome) env() []string {
 	return env
 }
 
-func (h *ssoHome) cacheEntry(t *testing.T, key string) *awsconfig.SSOCacheEntry {
+// cacheEntry is a token cache file as the AWS CLI writes it.
+type cacheEntry struct {
+	StartURL, Region, AccessToken, ExpiresAt, ClientID, ClientSecret, RegistrationExpiresAt, RefreshToken string
+}
+
+// cacheFile is the token cache file of key, named as the AWS CLI names it (worked out here, not
+// by the code under test).
+func (h *ssoHome) cacheFile(key string) string {
+	sum := sha1.Sum([]byte(key))
+	return filepath.Join(h.dir, ".aws", "sso", "cache", hex.EncodeToString(sum[:])+".json")
+}
+
+func (h *ssoHome) cacheEntry(t *testing.T, key string) *cacheEntry {
 	t.Helper()
-	e, err := awsconfig.ReadSSOCacheEntry(awsconfig.CacheFile(filepath.Join(h.dir, ".aws", "sso", "cache"), key))
+	data, err := os.ReadFile(h.cacheFile(key))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	var e cacheEntry
+	if err := json.Unmarshal(data, &e); err != nil {
+		t.Fatal(err)
+	}
+	return &e
 }
 
 // noSecrets fails when any secret of e shows in outs or in the log.
-func (h *ssoHome) noSecrets(t *testing.T, e *awsconfig.SSOCacheEntry, outs ...string) {
+func (h *ssoHome) noSecrets(t *testing.T, e *cacheEntry, outs ...string) {
 	t.Helper()
 	logData, _ := os.ReadFile(filepath.Join(h.dir, ".aws", "logs", "aws_profile_bridge.log"))
 	outs = append(outs, string(logData))
@@ -175,7 +192,7 @@ func TestSSOLoginThenConsole(t *testing.T) {
 	if lo := h.fake.Find("Logout"); len(lo) != 1 || lo[0].BearerToken != e.AccessToken {
 		t.Errorf("portal Logout: %+v", len(lo))
 	}
-	if _, err := os.Stat(awsconfig.CacheFile(filepath.Join(h.dir, ".aws", "sso", "cache"), "corp")); !os.IsNotExist(err) {
+	if _, err := os.Stat(h.cacheFile("corp")); !os.IsNotExist(err) {
 		t.Errorf("token still cached: %v", err)
 	}
 	h.noSecrets(t, e, string(out))
