@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,6 +41,22 @@ func Clients(ctx context.Context, region, configFile string, hc config.HTTPClien
 		opts = append(opts, config.WithSharedConfigFiles([]string{configFile}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) {
+		// AWS_PROFILE names a profile that does not exist: nothing of it applies to these
+		// clients, so they are made from the SDK's environment variables alone.
+		env, eerr := config.NewEnvConfig()
+		if eerr != nil {
+			return nil, nil, fmt.Errorf("sso: loading the AWS SDK configuration: %w", eerr)
+		}
+		cfg, err = aws.Config{Region: region, Credentials: aws.AnonymousCredentials{}, ConfigSources: []any{env}}, nil
+		if hc != nil {
+			cfg.HTTPClient = hc
+		}
+		if env.BaseEndpoint != "" {
+			cfg.BaseEndpoint = aws.String(env.BaseEndpoint)
+		}
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("sso: loading the AWS SDK configuration: %w", err)
 	}

@@ -385,3 +385,22 @@ func TestStartExclusive(t *testing.T) {
 		unlock()
 	}
 }
+
+// TestLoginWithAMissingAWSProfile: AWS_PROFILE naming no profile does not stop a sign-in (nothing
+// of it applies), and the endpoint variables still lead to the fake.
+func TestLoginWithAMissingAWSProfile(t *testing.T) {
+	w := newWorld(t)
+	t.Setenv("AWS_PROFILE", "no-such-profile")
+	oidc, _, err := Clients(context.Background(), "eu-west-1", filepath.Join(w.home, ".aws", "config"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.flow.OIDC = oidc
+	w.flow.Open = func(u string) error { return approve(t, u) }
+	if _, err := w.flow.Login(context.Background(), w.target("corp", "")); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.fake.Find("CreateToken")); n != 1 {
+		t.Errorf("%d CreateToken at the fake", n)
+	}
+}
