@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // SSOCacheEntry is one SSO token cache file with every member the AWS CLI writes (and the SDKs
@@ -29,7 +30,7 @@ func FormatTime(t time.Time) string { return t.UTC().Truncate(time.Second).Forma
 // ReadSSOCacheEntry reads one cache file as it is. It returns an error wrapping fs.ErrNotExist
 // when the file does not exist; its errors never contain a token.
 func ReadSSOCacheEntry(file string) (*SSOCacheEntry, error) {
-	data, err := readLimited(file, maxTokenFileSize)
+	data, err := fsafe.ReadFile(file, maxTokenFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,7 @@ func ReadSSOCacheEntry(file string) (*SSOCacheEntry, error) {
 // ReadSSOCacheJSON decodes any file of the SSO cache directory (such as a client registration)
 // into v, with the same bounds as ReadSSOCacheEntry.
 func ReadSSOCacheJSON(file string, v any) error {
-	data, err := readLimited(file, maxTokenFileSize)
+	data, err := fsafe.ReadFile(file, maxTokenFileSize)
 	if err != nil {
 		return err
 	}
@@ -63,8 +64,8 @@ func decodeSSOCacheJSON(file string, data []byte, v any) error {
 }
 
 // WriteSSOCacheEntry writes e to file the way the AWS CLI does, so that the CLI and every SDK
-// read it: JSON, mode 0600, in a directory created 0700. It writes a temporary file beside it
-// and renames it over file, so a reader never sees half a token.
+// read it: JSON, mode 0600, in a 0700 directory, replaced atomically (fsafe.WriteFile), so a
+// reader never sees half a token.
 func WriteSSOCacheEntry(file string, e *SSOCacheEntry) error { return WriteSSOCacheJSON(file, e) }
 
 // WriteSSOCacheJSON writes any value of the SSO cache directory (such as a client registration)
@@ -74,35 +75,11 @@ func WriteSSOCacheJSON(file string, v any) error {
 	if err != nil {
 		return err
 	}
-	return WritePrivateFile(file, data)
-}
-
-// WritePrivateFile replaces file atomically with data (0600 in a 0700 directory): the SSO cache
-// and the config file populate writes. It is the minimal form of the project's atomic write, kept
-// here until a shared file-safety helper takes it over.
-func WritePrivateFile(file string, data []byte) error {
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("awsconfig: creating %s: %w", dir, err)
+	// The AWS CLI may have made the directory 0755: it holds tokens, so it is tightened.
+	if err := fsafe.EnsureDir(filepath.Dir(file), true); err != nil {
+		return fmt.Errorf("awsconfig: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // no-op once renamed; CreateTemp made it 0600
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
-	}
-	if err := os.Rename(name, file); err != nil {
+	if err := fsafe.WriteFile(file, data, fsafe.FileMode); err != nil {
 		return fmt.Errorf("awsconfig: writing %s: %w", file, err)
 	}
 	return nil

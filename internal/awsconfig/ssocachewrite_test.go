@@ -11,6 +11,12 @@ import (
 
 func TestWriteSSOCacheEntry(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sso", "cache")
+	if err := os.MkdirAll(dir, 0o755); err != nil { // as the AWS CLI may leave it
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	file := CacheFile(dir, "corp")
 	exp := time.Date(2030, 1, 2, 3, 4, 5, 600, time.FixedZone("x", 3600))
 	e := &SSOCacheEntry{StartURL: "https://corp.awsapps.com/start", Region: "eu-west-1", AccessToken: "CANARY-ACCESS",

@@ -4,21 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // errLocked is what tryLockFile reports when another process holds the lock.
 var errLocked = errors.New("sso: locked by another process")
 
-// lockPoll is how often lockFile retries a held lock.
+// lockPoll is how often lockFile retries a held lock (fsafe.Lock's wait cannot be cancelled).
 const lockPoll = 100 * time.Millisecond
 
-// lockFile takes the exclusive lock on path (created 0600 in a 0700 directory), waiting until it
-// is free or ctx ends. The OS drops the lock when the process exits, so a crashed holder never
-// blocks the next. It is the minimal form of the project's file lock, kept here until a shared
-// file-safety helper takes it over.
+// lockFile takes the exclusive lock on path, waiting until it is free or ctx ends. The OS drops
+// the lock when the process exits, so a crashed holder never blocks the next.
 func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 	for {
 		unlock, err := tryLockFile(path)
@@ -33,18 +32,17 @@ func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 	}
 }
 
-// tryLockFile takes the lock on path, or fails at once with errLocked.
+// tryLockFile takes the lock on path (in a private directory), or fails at once with errLocked.
 func tryLockFile(path string) (unlock func(), err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := fsafe.EnsureDir(filepath.Dir(path), true); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	u, ok, err := fsafe.TryLock(path)
+	switch {
+	case err != nil:
 		return nil, err
+	case !ok:
+		return nil, errLocked
 	}
-	if err := lockFD(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { unlockFD(f); f.Close() }, nil
+	return func() { _ = u() }, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // DefaultNameTemplate names populated profiles; {account_name}, {account_id}, {role_name} and
@@ -259,11 +260,14 @@ func WritePopulate(file string, p *PopulatePlan) error {
 		file = real
 	}
 	if len(p.Old) > 0 {
-		if err := awsconfig.WritePrivateFile(file+".bak", p.Old); err != nil {
-			return err
+		if err := fsafe.WriteFile(file+".bak", p.Old, fsafe.FileMode); err != nil {
+			return fmt.Errorf("keeping the old file as %s.bak: %w", file, err)
 		}
 	}
-	return awsconfig.WritePrivateFile(file, p.New)
+	if err := fsafe.WriteFile(file, p.New, fsafe.FileMode); err != nil {
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	return nil
 }
 
 // Populate plans the populate of t's block in the config file of p: it makes sure the cached

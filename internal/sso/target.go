@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // DefaultScope is the registration scope asked for when an sso-session names none: it is the one
@@ -45,9 +46,9 @@ func (t Target) Key() string {
 // LoginCommand is the command that signs in for this target.
 func (t Target) LoginCommand() string {
 	if t.Session != "" {
-		return "aws-profile-bridge sso login --sso-session " + shellQuote(t.Session)
+		return "aws-profile-bridge sso login --sso-session " + fsafe.ShellQuote(t.Session)
 	}
-	return "aws-profile-bridge sso login --profile " + shellQuote(t.Profile)
+	return "aws-profile-bridge sso login --profile " + fsafe.ShellQuote(t.Profile)
 }
 
 // String names the target in messages.
@@ -125,17 +126,4 @@ func (t Target) lockFile() string {
 // AWS CLI uses for it; a session keeps its registration in its token file.
 func (t Target) registrationFile() string {
 	return filepath.Join(filepath.Dir(t.CacheFile), "botocore-client-id-"+t.Region+".json")
-}
-
-// shellQuote quotes a name for a copy-pasteable command when it needs it.
-func shellQuote(s string) string {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./@:+=,", r)) {
-			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-		}
-	}
-	if s == "" {
-		return "''"
-	}
-	return s
 }
