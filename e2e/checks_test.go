@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,6 +249,14 @@ func checkReports(t *testing.T, br browser, rs *reportServer, fake *fakeaws.Serv
 		}
 		checkConsoleURL(t, "open", c, m)
 	}
+	// Then the click on the SSO profile without a token: its sign-in, once the page is approved.
+	for _, c := range openCases {
+		if c.Profile == "dev-sso" { // the same calls: GetRoleCredentials, getSigninToken
+			wantCalls = append(wantCalls, c.Calls...)
+			wantDuration = append(wantDuration, c.SessionDuration)
+		}
+	}
+	checkSSOClick(t, rs, fake)
 	// Then the HTTP fallback opens its profiles (checked in checkHTTP), in this order.
 	for _, name := range httpOpen {
 		for _, c := range openCases {
@@ -257,7 +266,9 @@ func checkReports(t *testing.T, br browser, rs *reportServer, fake *fakeaws.Serv
 			}
 		}
 	}
-	if got := fake.Names(); strings.Join(got, ",") != strings.Join(wantCalls, ",") {
+	// The sign-in's own calls (their number depends on polling) are checked by checkSSOClick.
+	got := slices.DeleteFunc(fake.Names(), func(n string) bool { return strings.HasPrefix(n, "ssooidc:") })
+	if strings.Join(got, ",") != strings.Join(wantCalls, ",") {
 		t.Errorf("fake AWS calls, in order:\n got %v\nwant %v", got, wantCalls)
 	}
 	if fed := fake.Find("getSigninToken"); len(fed) == len(wantDuration) {
@@ -325,7 +336,7 @@ func checkReports(t *testing.T, br browser, rs *reportServer, fake *fakeaws.Serv
 				t.Errorf("report %s carries the secret %q", s.Step, secret)
 			}
 		}
-		if !strings.HasPrefix(s.Step, "open:") && !strings.HasPrefix(s.Step, "http:open:") && strings.Contains(raw, "FakeSigninToken") {
+		if !strings.HasPrefix(s.Step, "open:") && !strings.HasPrefix(s.Step, "http:open:") && s.Step != "sso:again" && strings.Contains(raw, "FakeSigninToken") {
 			t.Errorf("report %s carries a sign-in token", s.Step)
 		}
 	}
@@ -437,5 +448,32 @@ func checkStranger(t *testing.T, br browser, rs *reportServer, bin, home, logFil
 	}
 	if strings.Contains(m["message"].(string), home) {
 		t.Errorf("the refusal sent to %s names a local file: %v", br.stranger, m["message"])
+	}
+}
+
+// checkSSOClick: the first click on the SSO profile without a token answered sso_login_started,
+// one device flow ran (one registration, one page approved) and a later click signed in with
+// the token it cached.
+func checkSSOClick(t *testing.T, rs *reportServer, fake *fakeaws.Server) {
+	t.Helper()
+	first, again := rs.get("sso:first"), rs.get("sso:again")
+	if first == nil || again == nil {
+		t.Errorf("the SSO click was not reported")
+		return
+	}
+	var m map[string]any
+	if json.Unmarshal(first.Reply, &m) != nil || !isError(m) || m["code"] != "sso_login_started" {
+		t.Errorf("first click on %s: %s, want an sso_login_started error frame", ssoClick, first.raw)
+	}
+	if json.Unmarshal(again.Reply, &m) != nil || m["action"] != "consoleUrl" || m["profileName"] != ssoClick {
+		t.Errorf("click after approval on %s: %s, want a consoleUrl", ssoClick, again.raw)
+	}
+	for action, want := range map[string]int{"RegisterClient": 1, "StartDeviceAuthorization": 1, "VerifyDevice": 1} {
+		if n := len(fake.Find(action)); n != want {
+			t.Errorf("SSO click: %d %s, want %d (one flow, one page)", n, action, want)
+		}
+	}
+	if ct := fake.Find("CreateToken"); len(ct) == 0 || ct[len(ct)-1].Status != 200 {
+		t.Errorf("SSO click: the device flow did not end with a token (%d CreateToken)", len(ct))
 	}
 }

@@ -19,10 +19,14 @@ var openCases = testaws.SignIns()
 
 // failCases are profiles whose openProfile must answer an error frame with this code.
 var failCases = map[string]string{
-	"mfa-role":    "mfa_required",
-	"nologin-sso": "sso_token_missing",
-	"website":     "no_credentials",
+	"mfa-role": "mfa_required",
+	"website":  "no_credentials",
 }
+
+// ssoClick is the SSO profile without a token the extension clicks (after failCases): the first
+// click starts the sign-in and answers sso_login_started, the verification page opens (and
+// approves itself, see TestMain), and the extension clicks again until it gets a consoleUrl.
+const ssoClick = "nologin-sso"
 
 // allProfiles is every profile name in the fixture (config first, then credentials only).
 var allProfiles = []string{"default", "prod-admin", "chained", "mfa-role", "dev-sso", "nologin-sso", "webid",

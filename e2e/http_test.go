@@ -108,8 +108,10 @@ func fetchHeaders(h http.Header) map[string]string {
 
 // hostEnv is the environment of the CLI commands and the server the test runs itself.
 func hostEnv(home string, fakeURL, fedURL string) []string {
+	self, _ := os.Executable() // opens SSO verification pages: see TestMain
 	return []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_ENDPOINT_URL_STS=" + fakeURL, "AWS_ENDPOINT_URL_SSO=" + fakeURL, "AWS_ENDPOINT_URL_SIGNIN=" + fakeURL,
+		"AWS_ENDPOINT_URL_SSO_OIDC=" + fakeURL, "AWS_PROFILE_BRIDGE_BROWSER=" + self, "APB_E2E_FETCH=1",
 		"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT=" + fedURL, "AWS_PROFILE_BRIDGE_LOG_LEVEL=debug"}
 }
 

@@ -255,11 +255,12 @@ func (s *session) extensionConfig(role string) []byte {
 	}
 	sort.Strings(failing)
 	cfg, _ := json.MarshalIndent(map[string]any{
-		"role":    role,
-		"report":  s.rs.URL + "/report",
-		"open":    open,
-		"failing": failing,
-		"unknown": "no-such-profile",
+		"role":     role,
+		"report":   s.rs.URL + "/report",
+		"open":     open,
+		"failing":  failing,
+		"ssoClick": ssoClick,
+		"unknown":  "no-such-profile",
 		"http": map[string]any{"base": localhost(s.serveBase), "base127": s.serveBase, "token": s.token,
 			"mirror": localhost(s.mirror.URL), "mirror127": s.mirror.URL, "open": httpOpen, "page": s.rs.URL + "/page.html"},
 	}, "", "  ")

@@ -22,7 +22,8 @@ const consoleHelp = `aws-profile-bridge console PROFILE [flags]
 Sign PROFILE in to the AWS Console and print the sign-in URL alone on stdout. The URL is a bearer
 secret good for about 15 minutes: don't paste it anywhere you would not paste your password.
 Long-term IAM user keys sign in through GetFederationToken, roles through AssumeRole (with MFA when
-mfa_serial is set), SSO profiles through the cached token of ` + "`aws sso login`" + `.
+mfa_serial is set), SSO profiles through the token ` + "`aws-profile-bridge sso login`" + ` (or
+` + "`aws sso login`" + `) cached.
 
 Examples:
   aws-profile-bridge console prod-admin --open

@@ -52,6 +52,9 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, Log: log, CacheDir: st.CacheDir,
 		Console: bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}}
+	if st.SSOAutoLogin {
+		svc.SSOLogin = startDetachedSSOLogin
+	}
 	// No signal handler: Firefox closes stdin and then sends SIGTERM, whose default action (exit)
 	// is right; log lines are written synchronously, so nothing is lost.
 	ctx := context.Background()

@@ -107,7 +107,9 @@ region = us-gov-west-1
 }
 
 func (h *e2eHome) env() []string {
-	return []string{"HOME=" + h.dir, "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true"}
+	// No SSO sign-in from a click: these hosts have no fake IAM Identity Center (see
+	// sso_click_e2e_test.go for the tests that do).
+	return []string{"HOME=" + h.dir, "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true", "AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN=0"}
 }
 
 func frame(v any) []byte {

@@ -43,6 +43,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdServe(rest, stdout, stderr)
 	case "token":
 		return cmdToken(rest, stdout, stderr)
+	case "sso":
+		return cmdSSO(rest, stdout, stderr)
 	case "install":
 		return cmdInstall(rest, stdout, stderr)
 	case "uninstall":
@@ -70,6 +72,7 @@ Usage:
   aws-profile-bridge console PROFILE [flags]           print (or --open) an AWS Console sign-in URL
   aws-profile-bridge serve [flags]                     run the HTTP fallback on 127.0.0.1:10999
   aws-profile-bridge token create|list|rotate|revoke   manage the HTTP fallback's API tokens
+  aws-profile-bridge sso login|logout|populate         sign in to IAM Identity Center (AWS SSO)
   aws-profile-bridge install [flags]                   register the host for your browsers
   aws-profile-bridge uninstall [flags]                 remove what install wrote
   aws-profile-bridge doctor [--json]                   check the installation and say what to fix

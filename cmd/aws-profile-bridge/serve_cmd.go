@@ -120,6 +120,9 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, Log: log, CacheDir: st.CacheDir,
 		Console: bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}}
+	if st.SSOAutoLogin {
+		svc.SSOLogin = startDetachedSSOLogin
+	}
 	srv := httpapi.New(httpapi.Config{Service: svc, Tokens: store, Log: log, ChromeOrigins: origins})
 
 	l, err := net.Listen("tcp", listen)

@@ -9,6 +9,9 @@
 //   report        URL of the report server (POST one JSON object per step)
 //   open          profile names to open, one connectNative port each
 //   failing       profile names whose openProfile must answer an error frame
+//   ssoClick      an SSO profile without a token: the first click must answer sso_login_started
+//                 (the host opens the verification page, which approves itself), later clicks
+//                 sign in once the detached sign-in has cached the token
 //   unknown       a profile name that is not in the files
 //   http          optional: the HTTP fallback (generation 2), with
 //     base          URL of `aws-profile-bridge serve` as http://localhost:PORT: this extension
@@ -116,6 +119,19 @@ async function native() {
   }
   for (const name of CONFIG.failing) {
     await report("fail:" + name, await viaPort("fail:" + name, { action: "openProfile", profileName: name }));
+  }
+  if (CONFIG.ssoClick) {
+    const msg = { action: "openProfile", profileName: CONFIG.ssoClick };
+    await report("sso:first", await viaPort("sso:first", msg));
+    // The real extension's user clicks again after approving; here, once a second until signed in.
+    let r, clicks = 0;
+    do {
+      await new Promise((res) => setTimeout(res, 1000));
+      r = await viaPort("sso:again", msg);
+      clicks++;
+    } while (clicks < 30 && !(r.reply && r.reply.action === "consoleUrl"));
+    r.clicks = clicks;
+    await report("sso:again", r);
   }
   await report("bad:unknown-profile", await viaPort("bad:unknown-profile", { action: "openProfile", profileName: CONFIG.unknown }));
   // Malformed requests: a JSON string and an array (not objects), no action, an unknown action,

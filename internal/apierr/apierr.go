@@ -36,8 +36,8 @@ const (
 // Sign-in errors (PROTOCOL.md, "Sign-in errors"); the message says what to run next.
 const (
 	CodeNoCredentials                 Code = "no_credentials"                  // the profile (or its source) has nothing to sign in with
-	CodeSSOTokenMissing               Code = "sso_token_missing"               // no cached SSO token: aws sso login
-	CodeSSOTokenExpired               Code = "sso_token_expired"               // cached SSO token expired or rejected: aws sso login
+	CodeSSOTokenMissing               Code = "sso_token_missing"               // no cached SSO token: aws-profile-bridge sso login
+	CodeSSOTokenExpired               Code = "sso_token_expired"               // cached SSO token expired (not refreshable) or rejected: aws-profile-bridge sso login
 	CodeMFARequired                   Code = "mfa_required"                    // the role needs an MFA code and none was given
 	CodeMFAInvalid                    Code = "mfa_invalid"                     // STS rejected the MFA code
 	CodeAccessDenied                  Code = "access_denied"                   // STS or SSO refused
@@ -55,6 +55,7 @@ const (
 	CodeLoginSessionMissing           Code = "login_session_missing"           // no cached `aws login` token
 	CodeLoginSessionExpired           Code = "login_session_expired"           // the `aws login` session ended or its token is unusable
 	CodeAWSUnreachable                Code = "aws_unreachable"                 // the network failed on the way to AWS: DNS, refused, proxy, TLS
+	CodeSSOLoginStarted               Code = "sso_login_started"               // no usable SSO token: the sign-in was started in the browser
 )
 
 // HTTP-level refusals (PROTOCOL.md, "Statuses and HTTP error codes"); never sent over native
@@ -83,7 +84,7 @@ var Codes = []Code{
 	CodeAccessDenied, CodeSessionCredentialsUnsupported, CodeFederationFailed, CodeTimeout,
 	CodeUnsupportedPartition, CodeInvalidDestination, CodeInvalidRegion, CodeInvalidDuration,
 	CodeCredentialsExpired, CodeInvalidConfig, CodeCanceled, CodeInvalidCredentials,
-	CodeLoginSessionMissing, CodeLoginSessionExpired, CodeAWSUnreachable,
+	CodeLoginSessionMissing, CodeLoginSessionExpired, CodeAWSUnreachable, CodeSSOLoginStarted,
 
 	CodeForbiddenHost, CodeForbiddenOrigin, CodePreflightRefused, CodeNotFound, CodeMethodNotAllowed,
 	CodeRateLimited, CodeOriginMismatch, CodeUnsupportedMediaType, CodeBodyTooLarge,

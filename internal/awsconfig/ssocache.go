@@ -1,10 +1,8 @@
 package awsconfig
 
 import (
-	"bytes"
 	"crypto/sha1" //nolint:gosec // the cache file name is defined as SHA-1 by the AWS CLI and SDKs
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,15 +35,6 @@ func CacheKey(s string) string {
 // start URL) in cacheDir.
 func CacheFile(cacheDir, key string) string {
 	return filepath.Join(cacheDir, CacheKey(key)+".json")
-}
-
-// ssoCacheEntry is the on-disk shape. Only the fields we use are decoded; the refresh token and
-// client secret are never read into memory as named fields.
-type ssoCacheEntry struct {
-	AccessToken string `json:"accessToken"`
-	ExpiresAt   string `json:"expiresAt"`
-	StartURL    string `json:"startUrl"`
-	Region      string `json:"region"`
 }
 
 // ReadSSOToken reads the cached SSO token for an sso-session name (when sessionName != "") or a
@@ -128,28 +117,34 @@ func scanSSOCache(cacheDir, startURL string) *SSOToken {
 
 // decodeSSOToken decodes one cache file. Its errors name the file but never include the token.
 func decodeSSOToken(file string, data []byte) (*SSOToken, error) {
-	var e ssoCacheEntry
-	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &e); err != nil {
-		// json errors report offsets and types, never the values themselves.
-		return nil, fmt.Errorf("awsconfig: SSO token cache file %s is not valid JSON (%v); run aws sso login again", file, err)
+	e, err := decodeSSOCacheEntry(file, data)
+	if err != nil {
+		return nil, err
 	}
 	if e.AccessToken == "" {
-		return nil, fmt.Errorf("awsconfig: SSO token cache file %s has no accessToken; run aws sso login again", file)
+		return nil, fmt.Errorf("awsconfig: SSO token cache file %s has no accessToken; run `aws-profile-bridge sso login` again", file)
 	}
 	if e.ExpiresAt == "" {
-		return nil, fmt.Errorf("awsconfig: SSO token cache file %s has no expiresAt; run aws sso login again", file)
+		return nil, fmt.Errorf("awsconfig: SSO token cache file %s has no expiresAt; run `aws-profile-bridge sso login` again", file)
 	}
 	exp, err := ParseTime(e.ExpiresAt)
 	if err != nil {
 		return nil, fmt.Errorf("awsconfig: SSO token cache file %s: expiresAt: %w", file, err)
 	}
-	return &SSOToken{
+	tok := &SSOToken{
 		AccessToken: e.AccessToken,
 		ExpiresAt:   exp,
 		StartURL:    e.StartURL,
 		Region:      e.Region,
 		File:        file,
-	}, nil
+		Refreshable: e.RefreshToken != "" && e.ClientID != "" && e.ClientSecret != "",
+	}
+	if e.RegistrationExpiresAt != "" {
+		if t, err := ParseTime(e.RegistrationExpiresAt); err == nil {
+			tok.RegistrationExpiresAt = t
+		}
+	}
+	return tok, nil
 }
 
 // timeLayouts are tried in order by ParseTime. "T" may also be a space (normalised before parsing).

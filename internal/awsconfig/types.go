@@ -114,4 +114,16 @@ type SSOToken struct {
 	Region      string
 	// File is the cache file the token came from.
 	File string
+	// Refreshable is true when the entry holds a refresh token and the client registration
+	// (clientId, clientSecret) it was issued to; RegistrationExpiresAt is when that registration
+	// ends (zero when the entry does not say).
+	Refreshable           bool
+	RegistrationExpiresAt time.Time
+}
+
+// CanRefresh reports whether an SDK (or `aws-profile-bridge sso login`) can get a new access
+// token from this entry without a person at now: it is refreshable and its client registration
+// has not expired.
+func (t *SSOToken) CanRefresh(now time.Time) bool {
+	return t.Refreshable && (t.RegistrationExpiresAt.IsZero() || t.RegistrationExpiresAt.After(now))
 }

@@ -71,6 +71,9 @@ type Service struct {
 	Console ConsoleEnv
 	// CacheDir holds the getProfiles reply cache on disk (cache.go); "" disables it.
 	CacheDir string
+	// SSOLogin, when set, starts the IAM Identity Center sign-in an SSO profile without a usable
+	// token needs (ssologin.go); nil leaves that to the person (AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN=0).
+	SSOLogin SSOLoginFunc
 
 	// signIn replaces the console core in tests (open.go).
 	signIn func(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error)

@@ -41,7 +41,7 @@ func (s *Service) openProfile(ctx context.Context, cfg *awsconfig.Config, req Op
 		LogoutFirst:     req.LogoutFirst,
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.startSSOLogin(ctx, req.ProfileName, err)
 	}
 	return newConsoleURL(cfg, req.ProfileName, res), nil
 }

@@ -167,5 +167,8 @@ func (s *signer) finishErr(ctx context.Context, err error) error {
 	}
 	out := *e
 	out.Message = s.redact(out.Message)
+	if (out.Code == apierr.CodeSSOTokenMissing || out.Code == apierr.CodeSSOTokenExpired) && s.sso != nil {
+		out.Err = &SSOLogin{Session: s.sso.Session, Profile: s.sso.Profile, Err: out.Err}
+	}
 	return &out
 }

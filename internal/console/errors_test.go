@@ -27,25 +27,25 @@ func TestSignInErrors(t *testing.T) {
 		{name: "config-only profile", profile: "config-only", code: apierr.CodeNoCredentials, msg: "has no credentials"},
 		{name: "instance metadata never called", profile: "imds-role", code: apierr.CodeNoCredentials, msg: "never calls instance metadata"},
 		{
-			name: "SSO token missing", profile: "sso", code: apierr.CodeSSOTokenMissing, msg: "aws sso login --sso-session corp",
+			name: "SSO token missing", profile: "sso", code: apierr.CodeSSOTokenMissing, msg: "aws-profile-bridge sso login --sso-session corp",
 			setup: func(w *world) { w.removeSSOToken("corp") },
 		},
 		{
-			name: "SSO legacy token expired: refused before any call", profile: "sso-legacy", code: apierr.CodeSSOTokenExpired, msg: "aws sso login --profile sso-legacy",
+			name: "SSO legacy token expired: refused before any call", profile: "sso-legacy", code: apierr.CodeSSOTokenExpired, msg: "aws-profile-bridge sso login --profile sso-legacy",
 			setup: func(w *world) {
 				w.ssoToken("https://legacy.awsapps.com/start", canarySSOToken, time.Now().Add(-time.Minute), false)
 			},
 		},
 		{
-			name: "SSO session token expired without refresh token", profile: "sso", code: apierr.CodeSSOTokenExpired, msg: "aws sso login --sso-session corp",
+			name: "SSO session token expired without refresh token", profile: "sso", code: apierr.CodeSSOTokenExpired, msg: "aws-profile-bridge sso login --sso-session corp",
 			setup: func(w *world) { w.ssoToken("corp", canarySSOToken, time.Now().Add(-time.Minute), false) },
 		},
 		{
-			name: "SSO token expired, chained role names the SSO login", profile: "sso-role", code: apierr.CodeSSOTokenExpired, msg: "aws sso login --sso-session corp",
+			name: "SSO token expired, chained role names the SSO login", profile: "sso-role", code: apierr.CodeSSOTokenExpired, msg: "aws-profile-bridge sso login --sso-session corp",
 			setup: func(w *world) { w.ssoToken("corp", canarySSOToken, time.Now().Add(-time.Minute), false) },
 		},
 		{
-			name: "SSO portal rejects the token", profile: "sso", code: apierr.CodeSSOTokenExpired, msg: "aws sso login --sso-session corp", requests: 1,
+			name: "SSO portal rejects the token", profile: "sso", code: apierr.CodeSSOTokenExpired, msg: "aws-profile-bridge sso login --sso-session corp", requests: 1,
 			setup: func(w *world) {
 				w.aws.Fail("GetRoleCredentials", fakeaws.Failure{Code: "UnauthorizedException", Message: "Session token not found or invalid"})
 			},

@@ -32,11 +32,13 @@ type signer struct {
 	fedClient aws.HTTPClient
 	requests  atomic.Int64
 
-	profile   string // the requested profile (for messages)
-	ssoLogin  string // the `aws sso login ...` command for the chain's SSO link, if any
-	awsLogin  string // the `aws login ...` command for the chain's login_session link, if any
-	webIDFile string // the chain's web_identity_token_file, if any
-	mfa       string // the MFA serial in use, if any
+	profile   string    // the requested profile (for messages)
+	ssoLogin  string    // the `aws-profile-bridge sso login ...` command for the chain's SSO link, if any
+	ssoFile   string    // the SSO token cache file, when its token is refreshed first
+	sso       *SSOLogin // the SSO sign-in the chain needs, for sso_token_* errors
+	awsLogin  string    // the `aws login ...` command for the chain's login_session link, if any
+	webIDFile string    // the chain's web_identity_token_file, if any
+	mfa       string    // the MFA serial in use, if any
 
 	mu       sync.Mutex
 	secrets  []string
@@ -190,13 +192,19 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	if err != nil {
 		return nil, err
 	}
-	ssoFile, err := s.checkSSO(cfg, top.deepest())
+	ssoFile, refresh, err := s.checkSSO(cfg, top.deepest())
 	if err != nil {
 		return nil, err
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, s.env.Timeout)
 	defer cancel()
+	if refresh {
+		s.ssoFile = ssoFile
+		if err := s.refreshSSO(ctx, cfg, top.deepest().p.Get("sso_session")); err != nil {
+			return nil, err
+		}
+	}
 	ac := &awsCall{s: s, top: top, region: stsRegion, mfaCode: code, ssoFile: ssoFile, opCtx: ctx}
 	cr, err := ac.consoleCredentials(ctx, m)
 	if err != nil {

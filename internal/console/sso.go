@@ -1,58 +1,112 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
 )
+
+// SSOLogin is the IAM Identity Center sign-in a profile needs: an sso-session, or (Session "")
+// the legacy profile whose own sso_start_url signs in. SignIn's sso_token_missing and
+// sso_token_expired errors carry it as their cause (errors.As), so a front end can start that
+// sign-in for the SSO link of the profile's chain.
+type SSOLogin struct {
+	Session, Profile string
+	Err              error // the cause
+}
+
+func (e *SSOLogin) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "an SSO sign-in is needed"
+}
+
+func (e *SSOLogin) Unwrap() error { return e.Err }
 
 // checkSSO looks at the SSO token cache before any network call, for a chain that ends in SSO.
 // It returns the cache file the SDK must read (the hashed name, or the file a startUrl scan
-// found), or sso_token_missing / sso_token_expired with the exact `aws sso login` command.
+// found), or sso_token_missing / sso_token_expired with the exact `aws-profile-bridge sso login` command.
 //
-// An expired token of an sso-session may still be refreshed by the SDK (it holds a refresh
-// token), so it is let through; a legacy token cannot be refreshed and is refused here.
-func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (string, error) {
+// An expired token of an sso-session that holds a refresh token and a live client registration
+// is let through with refresh set (refreshSSO renews it before the SDK reads it); other expired
+// tokens are refused here.
+func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (file string, refresh bool, err error) {
 	if l.base != baseSSO {
-		return "", nil
+		return "", false, nil
 	}
 	session := l.p.Get("sso_session")
 	startURL := l.p.Get("sso_start_url")
 	if session != "" {
-		s.ssoLogin = "aws sso login --sso-session " + shellQuote(session)
+		s.ssoLogin = "aws-profile-bridge sso login --sso-session " + shellQuote(session)
+		s.sso = &SSOLogin{Session: session}
 		ss := cfg.SSOSessions[session]
 		if ss == nil {
-			return "", newErr(apierr.CodeInvalidConfig, nil,
+			return "", false, newErr(apierr.CodeInvalidConfig, nil,
 				"profile %q names sso_session %q, but there is no [sso-session %s] section in ~/.aws/config; add it or run `aws configure sso`", l.name, session, session)
 		}
 		startURL = ss.Settings["sso_start_url"]
 	} else {
-		s.ssoLogin = "aws sso login --profile " + shellQuote(l.name)
+		s.ssoLogin = "aws-profile-bridge sso login --profile " + shellQuote(l.name)
+		s.sso = &SSOLogin{Profile: l.name}
 	}
 	cacheDir := s.env.Paths.SSOCacheDir
 	if cacheDir == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", nil // let the SDK find (or not find) it
+			return "", false, nil // let the SDK find (or not find) it
 		}
 		cacheDir = filepath.Join(home, ".aws", "sso", "cache")
 	}
 	tok, err := awsconfig.ReadSSOToken(cacheDir, session, startURL)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "", newErr(apierr.CodeSSOTokenMissing, err, "there is no SSO login for profile %q yet; run `%s` and try again", s.profile, s.ssoLogin)
+		return "", false, newErr(apierr.CodeSSOTokenMissing, err, "there is no SSO login for profile %q yet; run `%s` and try again", s.profile, s.ssoLogin)
 	case err != nil:
-		return "", newErr(apierr.CodeSSOTokenExpired, err, "the cached SSO token for profile %q cannot be read; run `%s` and try again", s.profile, s.ssoLogin)
+		return "", false, newErr(apierr.CodeSSOTokenExpired, err, "the cached SSO token for profile %q cannot be read; run `%s` and try again", s.profile, s.ssoLogin)
 	}
 	s.addSecret(tok.AccessToken)
-	if session == "" && !tok.ExpiresAt.IsZero() && !tok.ExpiresAt.After(s.now) {
-		return "", s.ssoExpired(nil)
+	if !tok.ExpiresAt.IsZero() && !tok.ExpiresAt.After(s.now) {
+		if session == "" || !tok.CanRefresh(s.now) {
+			return "", false, s.ssoExpired(nil)
+		}
+		return tok.File, true, nil
 	}
-	return tok.File, nil
+	return tok.File, false, nil
+}
+
+// refreshSSO renews the expired access token of an sso-session with its refresh token, under
+// the lock `aws-profile-bridge sso login` takes: parallel sign-ins refresh once, where each SDK
+// token provider would spend the same single-use refresh token. The cache is rewritten as the
+// AWS CLI writes it, and the SDK then reads the new token.
+func (s *signer) refreshSSO(ctx context.Context, cfg *awsconfig.Config, session string) error {
+	t, err := sso.Resolve(cfg, filepath.Dir(s.ssoFile), session, "")
+	if err != nil {
+		return newErr(apierr.CodeInvalidConfig, err, "%v", err)
+	}
+	t.CacheFile = s.ssoFile // the file checkSSO found (a scan may find it under another name)
+	oidc, _, err := sso.Clients(ctx, t.Region, s.env.Paths.ConfigFile, s.sdkClient)
+	if err != nil {
+		return s.ssoExpired(err)
+	}
+	e, err := (&sso.Flow{OIDC: oidc, Now: func() time.Time { return s.now }}).Refresh(ctx, t)
+	if e != nil {
+		s.addSecret(e.AccessToken, e.RefreshToken, e.ClientSecret)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return s.classify(ctx, err)
+		}
+		return s.ssoExpired(err)
+	}
+	return nil
 }
 
 func (s *signer) ssoExpired(cause error) *apierr.Error {

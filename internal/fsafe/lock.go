@@ -17,3 +17,13 @@ func Lock(path string) (unlock func() error, err error) {
 	}
 	return fl.Unlock, nil
 }
+
+// TryLock is Lock without the wait: it reports ok false (and no error) at once while another
+// holder has the lock.
+func TryLock(path string) (unlock func() error, ok bool, err error) {
+	fl := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|oNoFollow), flock.SetPermissions(FileMode))
+	if ok, err = fl.TryLock(); err != nil || !ok {
+		return nil, false, err
+	}
+	return fl.Unlock, true, nil
+}

@@ -50,3 +50,26 @@ func TestLockExcludes(t *testing.T) {
 		t.Fatalf("lock file: %v %v", fi, err)
 	}
 }
+
+// TestTryLock: TryLock fails at once while Lock holds the lock (another descriptor, as another
+// process would have), and succeeds once it is released.
+func TestTryLock(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.lock")
+	unlock, err := Lock(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, ok, err := TryLock(p); ok || err != nil || u != nil {
+		t.Fatalf("TryLock while held: ok %v, err %v", ok, err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	u, ok, err := TryLock(p)
+	if !ok || err != nil {
+		t.Fatalf("TryLock when free: ok %v, err %v", ok, err)
+	}
+	if err := u(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -14,14 +14,16 @@ import (
 // EnrichSSO reads the SSO token cache for the SSO profiles of list (all of them, or only those
 // named in names when names is not empty) and updates them in place:
 //
-//   - SSOTokenState: "valid" (the token expires after now), "expired", or "missing" (no cache
-//     entry, or one that cannot be read);
+//   - SSOTokenState: "valid" (the token expires after now), "refreshable" (it has expired, but the
+//     entry of an sso-session holds a refresh token and a live client registration), "expired",
+//     or "missing" (no cache entry, or one that cannot be read);
 //   - Expiration and Expired: the token's expiresAt (null and false when missing);
-//   - HasCredentials: true when a valid token exists and the profile's SSO configuration is
-//     complete; false when the token is missing or expired (the extension keys on it, as on the
-//     original host's answer, to show that a login is needed);
+//   - HasCredentials: true when a valid or refreshable token exists and the profile's SSO
+//     configuration is complete; false when the token is missing or expired for good (the
+//     extension keys on it, as on the original host's answer, to show that a login is needed);
 //   - Warnings: for a missing or expired token, the exact command to run:
-//     "aws sso login --sso-session NAME", or "aws sso login --profile NAME" for legacy profiles.
+//     "aws-profile-bridge sso login --sso-session NAME", or "... --profile NAME" for legacy
+//     profiles.
 //
 // The token is looked up by sso_session name, or by the legacy start URL (see
 // awsconfig.ReadSSOToken, which also scans the cache by start URL). Each distinct cache entry is
@@ -48,10 +50,10 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 		if !p.IsSSO || (want != nil && !want[p.Name]) {
 			continue
 		}
-		login := "aws sso login --profile " + shellQuote(p.Name)
+		login := "aws-profile-bridge sso login --profile " + shellQuote(p.Name)
 		key := "url\x00" + p.SSOStartURL
 		if p.SSOSession != "" {
-			login = "aws sso login --sso-session " + shellQuote(p.SSOSession)
+			login = "aws-profile-bridge sso login --sso-session " + shellQuote(p.SSOSession)
 			key = "session\x00" + p.SSOSession
 		}
 		p.Expiration, p.Expired = nil, false
@@ -85,12 +87,14 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 			exp := r.tok.ExpiresAt.UTC().Format(time.RFC3339)
 			p.Expiration = &exp
 			p.Expired = !r.tok.ExpiresAt.After(now)
-			p.HasCredentials = configOK && !p.Expired
-			if p.Expired {
-				p.SSOTokenState = TokenExpired
+			switch {
+			case !p.Expired:
+				p.SSOTokenState, p.HasCredentials = TokenValid, configOK
+			case p.SSOSession != "" && r.tok.CanRefresh(now):
+				p.SSOTokenState, p.HasCredentials = TokenRefreshable, configOK
+			default:
+				p.SSOTokenState, p.HasCredentials = TokenExpired, false
 				p.Warnings = addWarning(p.Warnings, fmt.Sprintf(tokenWarningPrefix+"expired at %s; run `%s`", exp, login))
-			} else {
-				p.SSOTokenState = TokenValid
 			}
 		case errors.Is(r.err, fs.ErrNotExist):
 			p.SSOTokenState, p.HasCredentials = TokenMissing, false

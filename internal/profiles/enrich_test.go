@@ -30,6 +30,8 @@ func enrichConfig() *awsconfig.Config {
 		session("stale", "sso_start_url=https://stale.awsapps.com/start", "sso_region=eu-west-1"),
 		session("gone", "sso_start_url=https://gone.awsapps.com/start", "sso_region=eu-west-1"),
 		session("scan", "sso_start_url=https://scan.awsapps.com/start", "sso_region=eu-west-1"),
+		session("renew", "sso_start_url=https://renew.awsapps.com/start", "sso_region=eu-west-1"),
+		session("lapsed", "sso_start_url=https://lapsed.awsapps.com/start", "sso_region=eu-west-1"),
 	},
 		prof("corp-dev", "sso_session=corp", "sso_account_id=1", "sso_role_name=Dev"),
 		prof("corp-prod", "sso_session=corp", "sso_account_id=2", "sso_role_name=Admin"),
@@ -40,6 +42,8 @@ func enrichConfig() *awsconfig.Config {
 		prof("legacy-old-cli", "sso_start_url="+oldURL, "sso_region=us-east-1", "sso_account_id=7", "sso_role_name=Admin"),
 		prof("corp-no-role", "sso_session=corp", "sso_account_id=8"),
 		prof("ghost-session", "sso_session=ghost", "sso_account_id=9", "sso_role_name=Admin"),
+		prof("renew-one", "sso_session=renew", "sso_account_id=10", "sso_role_name=Admin"),
+		prof("lapsed-one", "sso_session=lapsed", "sso_account_id=11", "sso_role_name=Admin"),
 		prof("keys", "aws_access_key_id=AKIA", "aws_secret_access_key=s"),
 	)
 }
@@ -51,6 +55,15 @@ func enrichCache(t *testing.T) string {
 	writeToken(t, dir, "some-other-name.json", "https://scan.awsapps.com/start/", "2025-06-02T00:00:00+00:00")
 	writeToken(t, dir, awsconfig.CacheKey(legacyURL)+".json", legacyURL, "2025-06-01T13:00:00.123Z")
 	writeToken(t, dir, awsconfig.CacheKey(oldURL)+".json", oldURL, "2021-12-11T07:18:18UTC")
+	// Expired access tokens with a refresh token: one whose client registration lasts, one whose
+	// registration has run out.
+	for name, reg := range map[string]string{"renew": "2025-08-01T00:00:00Z", "lapsed": "2025-06-01T11:00:00Z"} {
+		body := `{"startUrl":"https://` + name + `.awsapps.com/start","region":"eu-west-1","accessToken":"SECRET-TOKEN","expiresAt":"2025-06-01T11:00:00Z",` +
+			`"clientId":"cid","clientSecret":"SECRET-CLIENT","registrationExpiresAt":"` + reg + `","refreshToken":"SECRET-REFRESH"}`
+		if err := os.WriteFile(filepath.Join(dir, awsconfig.CacheKey(name)+".json"), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return dir
 }
 
@@ -69,11 +82,13 @@ func TestEnrichSSO(t *testing.T) {
 	}{
 		{"corp-dev", TokenValid, "2025-06-01T20:00:00Z", false, true, ""},
 		{"corp-prod", TokenValid, "2025-06-01T20:00:00Z", false, true, ""},
-		{"stale-one", TokenExpired, "2025-06-01T11:59:59Z", true, false, "run `aws sso login --sso-session stale`"},
-		{"gone-one", TokenMissing, "", false, false, "run `aws sso login --sso-session gone`"},
+		{"stale-one", TokenExpired, "2025-06-01T11:59:59Z", true, false, "run `aws-profile-bridge sso login --sso-session stale`"},
+		{"gone-one", TokenMissing, "", false, false, "run `aws-profile-bridge sso login --sso-session gone`"},
 		{"scan-one", TokenValid, "2025-06-02T00:00:00Z", false, true, ""},
 		{"legacy", TokenValid, "2025-06-01T13:00:00Z", false, true, ""},
-		{"legacy-old-cli", TokenExpired, "2021-12-11T07:18:18Z", true, false, "run `aws sso login --profile legacy-old-cli`"},
+		{"legacy-old-cli", TokenExpired, "2021-12-11T07:18:18Z", true, false, "run `aws-profile-bridge sso login --profile legacy-old-cli`"},
+		{"renew-one", TokenRefreshable, "2025-06-01T11:00:00Z", true, true, ""},
+		{"lapsed-one", TokenExpired, "2025-06-01T11:00:00Z", true, false, "run `aws-profile-bridge sso login --sso-session lapsed`"},
 		{"corp-no-role", TokenValid, "2025-06-01T20:00:00Z", false, false, ""}, // token, but config incomplete
 		{"ghost-session", TokenMissing, "", false, false, ""},                  // fix the config first: no login command
 	}
@@ -92,7 +107,7 @@ func TestEnrichSSO(t *testing.T) {
 			if strings.HasPrefix(w, tokenWarningPrefix) {
 				tokenWarnings++
 			}
-			if strings.Contains(w, "SECRET-TOKEN") {
+			if strings.Contains(w, "SECRET-") {
 				t.Errorf("%s: warning leaks the token: %s", tt.name, w)
 			}
 		}
@@ -152,7 +167,7 @@ func TestEnrichSSOCorruptCache(t *testing.T) {
 	list := Build(cfg, now)
 	EnrichSSO(list, cfg, dir, []string{"corp-dev"}, now)
 	p := byName(t, list, "corp-dev")
-	if p.SSOTokenState != TokenMissing || p.HasCredentials || !hasWarning(p.Warnings, "not valid JSON", "aws sso login --sso-session corp") {
+	if p.SSOTokenState != TokenMissing || p.HasCredentials || !hasWarning(p.Warnings, "not valid JSON", "aws-profile-bridge sso login --sso-session corp") {
 		t.Errorf("corrupt cache: %+v", p)
 	}
 	if hasWarning(p.Warnings, "SECRET-TOKEN") {
@@ -174,8 +189,8 @@ func TestEnrichSSOReadsEachEntryOnce(t *testing.T) {
 	if n := calls["corp|"+corpURL]; n != 1 {
 		t.Errorf("corp session read %d times, want 1 (3 profiles share it)", n)
 	}
-	if len(calls) != 6 {
-		t.Errorf("%d distinct reads, want 6 (4 sessions, 2 legacy URLs): %v", len(calls), calls)
+	if len(calls) != 8 {
+		t.Errorf("%d distinct reads, want 8 (6 sessions, 2 legacy URLs): %v", len(calls), calls)
 	}
 	EnrichSSO(list, cfg, enrichCache(t), nil, now)
 	if n := calls["corp|"+corpURL]; n != 2 {

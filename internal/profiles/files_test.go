@@ -132,7 +132,7 @@ aws_session_token = temp-token
 		"corp-prod":  {KindSSO, true, "red", "briefcase", "aws", TokenValid, false, "2025-06-01T20:00:00Z", "111122223333", "eu-west-1"},
 		"legacy-dev": {KindSSO, false, "green", "fingerprint", "aws", TokenExpired, true, "2025-06-01T11:00:00Z", "444455556666", ""},
 	})
-	if !hasWarning(byName(t, list, "legacy-dev").Warnings, "aws sso login --profile legacy-dev") {
+	if !hasWarning(byName(t, list, "legacy-dev").Warnings, "aws-profile-bridge sso login --profile legacy-dev") {
 		t.Errorf("legacy-dev warnings %q", byName(t, list, "legacy-dev").Warnings)
 	}
 

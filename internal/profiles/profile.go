@@ -22,7 +22,11 @@ const (
 	TokenUnknown = "unknown" // getProfiles: the cache was not read
 	TokenValid   = "valid"
 	TokenExpired = "expired"
-	TokenMissing = "missing" // no cache entry: run aws sso login
+	// TokenRefreshable: the access token has expired, but the entry holds a refresh token and a
+	// live client registration, so the SDK (or aws-profile-bridge sso login) gets a new one
+	// without a person.
+	TokenRefreshable = "refreshable"
+	TokenMissing     = "missing" // no cache entry: run aws-profile-bridge sso login
 )
 
 // Profile is one profile as the extension and our CLI see it. The first block of fields is the

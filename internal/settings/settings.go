@@ -29,6 +29,8 @@ var Vars = []Var{
 	{"AWS_PROFILE_BRIDGE_PORT", "10999", "TCP port of the HTTP fallback on 127.0.0.1"},
 	{"AWS_PROFILE_BRIDGE_CONFIG_DIR", "$XDG_CONFIG_HOME/aws-profile-bridge or ~/.config/aws-profile-bridge", "directory of the API token store"},
 	{"AWS_PROFILE_BRIDGE_CACHE_DIR", "$XDG_CACHE_HOME/aws-profile-bridge or ~/.cache/aws-profile-bridge (macOS ~/Library/Caches/aws-profile-bridge, Windows %LOCALAPPDATA%\\aws-profile-bridge\\cache)", "where the host keeps its last getProfiles reply (no secrets) to skip re-parsing unchanged files; \"off\" disables it"},
+	{"AWS_PROFILE_BRIDGE_BROWSER", "the desktop's default browser (xdg-open, open, rundll32)", "command that opens an SSO sign-in page, given the URL as its last argument (words split at spaces)"},
+	{"AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN", "1", "0 stops a click on an SSO profile without a usable token from starting the sign-in (the reply then names `aws-profile-bridge sso login`)"},
 	{"AWS_CONFIG_FILE", "~/.aws/config", "the AWS config file (the SDK's variable)"},
 	{"AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials", "the AWS credentials file (the SDK's variable)"},
 }
@@ -43,6 +45,11 @@ type Settings struct {
 	Port           int
 	ConfigDir      string
 	CacheDir       string // "" when disabled
+	// Browser is the command (and its first arguments) that opens SSO sign-in pages; nil for the
+	// desktop's default.
+	Browser []string
+	// SSOAutoLogin lets a click on an SSO profile without a usable token start the sign-in.
+	SSOAutoLogin bool
 }
 
 // DefaultPort is the extension's HTTP port.
@@ -91,6 +98,15 @@ func FromEnv(getenv func(string) string, home string) (Settings, error) {
 		s.ConfigDir = filepath.Join(home, ".config", "aws-profile-bridge")
 	}
 	s.CacheDir = cacheDir(getenv, home, runtime.GOOS)
+	s.Browser = strings.Fields(getenv("AWS_PROFILE_BRIDGE_BROWSER"))
+	s.SSOAutoLogin = true
+	if v := getenv("AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return s, fmt.Errorf("AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN=%q: want 1 or 0", v)
+		}
+		s.SSOAutoLogin = on
+	}
 	return s, nil
 }
 

@@ -17,7 +17,7 @@ func TestFromEnvDefaults(t *testing.T) {
 	if want := filepath.Join(home, ".aws", "logs"); s.LogDir != want {
 		t.Errorf("LogDir = %q, want %q", s.LogDir, want)
 	}
-	if s.LogLevel != "info" || s.Port != DefaultPort || s.SigninEndpoint != "" {
+	if s.LogLevel != "info" || s.Port != DefaultPort || s.SigninEndpoint != "" || !s.SSOAutoLogin || len(s.Browser) != 0 {
 		t.Errorf("defaults: %+v", s)
 	}
 	if want := filepath.Join(home, ".config", "aws-profile-bridge"); s.ConfigDir != want {
@@ -32,13 +32,16 @@ func TestFromEnvOverrides(t *testing.T) {
 		"AWS_PROFILE_BRIDGE_LOG_LEVEL":       "DEBUG",
 		"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT": "http://127.0.0.1:8080/federation",
 		"AWS_PROFILE_BRIDGE_PORT":            "12000",
+		"AWS_PROFILE_BRIDGE_BROWSER":         " firefox  --new-tab ",
+		"AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN":  "0",
 		"XDG_CONFIG_HOME":                    "/xdg",
 	}), home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.LogDir != filepath.Join(home, "logs") || s.LogLevel != "debug" || s.Port != 12000 ||
-		s.SigninEndpoint != "http://127.0.0.1:8080/federation" || s.ConfigDir != filepath.Join("/xdg", "aws-profile-bridge") {
+		s.SigninEndpoint != "http://127.0.0.1:8080/federation" || s.ConfigDir != filepath.Join("/xdg", "aws-profile-bridge") ||
+		s.SSOAutoLogin || strings.Join(s.Browser, "|") != "firefox|--new-tab" {
 		t.Errorf("overrides not applied: %+v", s)
 	}
 	s, err = FromEnv(env(map[string]string{"AWS_PROFILE_BRIDGE_CONFIG_DIR": "/cfg", "XDG_CONFIG_HOME": "/xdg"}), home)
@@ -54,6 +57,7 @@ func TestFromEnvRejects(t *testing.T) {
 		{"AWS_PROFILE_BRIDGE_PORT", "70000"},
 		{"AWS_PROFILE_BRIDGE_PORT", "http"},
 		{"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT", "http://evil.example/federation"},
+		{"AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN", "maybe"},
 	} {
 		_, err := FromEnv(env(map[string]string{tc.k: tc.v}), t.TempDir())
 		if err == nil || !strings.Contains(err.Error(), tc.k) {

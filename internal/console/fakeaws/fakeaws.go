@@ -1,6 +1,7 @@
 // Package fakeaws is a local fake of the AWS endpoints the console sign-in uses: STS (query
 // protocol: AssumeRole, GetFederationToken, GetCallerIdentity, AssumeRoleWithWebIdentity), the
-// SSO portal (GetRoleCredentials), the federation endpoint (getSigninToken) and the sign-in
+// SSO portal (GetRoleCredentials, ListAccounts, ListAccountRoles, Logout) and SSO OIDC (device
+// authorization and token refresh; see sso.go), the federation endpoint (getSigninToken) and the sign-in
 // service's CreateOAuth2Token (login_session profiles; see login.go). It records every
 // request, answers with realistic bodies and AWS error bodies, enforces the AWS rules the
 // console package must respect (no GetFederationToken with session credentials, ≤ 1 h for role
@@ -38,13 +39,17 @@ const (
 
 // Request is one recorded request.
 type Request struct {
-	Service string // "sts", "sso" or "signin"
-	Action  string // "AssumeRole", "GetFederationToken", "GetCallerIdentity", "AssumeRoleWithWebIdentity", "GetRoleCredentials", "getSigninToken", "CreateOAuth2Token"
-	Method  string
-	Path    string
+	Service string // "sts", "sso" (the portal), "ssooidc" or "signin"
+	// Action is "AssumeRole", "GetFederationToken", "GetCallerIdentity",
+	// "AssumeRoleWithWebIdentity", "GetRoleCredentials", "ListAccounts", "ListAccountRoles",
+	// "Logout", "RegisterClient", "StartDeviceAuthorization", "CreateToken", "VerifyDevice" (the
+	// verification page), "getSigninToken" or "CreateOAuth2Token".
+	Action string
+	Method string
+	Path   string
 	// Params are the STS form parameters, the SSO query parameters, the federation form
-	// parameters (with Session left out: see Session), or CreateOAuth2Token's JSON body members
-	// (clientId, grantType, refreshToken ...).
+	// parameters (with Session left out: see Session), or the JSON body members of
+	// CreateOAuth2Token and the SSO OIDC actions (clientId, grantType, refreshToken, scopes ...).
 	Params url.Values
 	// AccessKeyID signed the STS request (from the SigV4 Authorization header); for getSigninToken
 	// it is the Session's sessionId; CreateOAuth2Token is unsigned (""), its proof is DPoP.
@@ -121,6 +126,7 @@ type Server struct {
 	seq        int
 	gen        int                    // bumped by Reset
 	logins     map[string]*loginState // by current refresh token
+	sso        *ssoState              // IAM Identity Center (sso.go)
 	jtis       map[string]bool        // DPoP proof ids seen
 }
 
@@ -229,6 +235,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Params: url.Values{}}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	switch {
+	case parseSSORequest(r, body, &req):
 	case r.URL.Path == LoginTokenPath:
 		req.Service, req.Action = "signin", "CreateOAuth2Token"
 		parseLoginRequest(r, body, &req)
@@ -296,6 +303,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if fail != nil && (fail.Code != "" || fail.Status != 0) {
+		if req.Service == "ssooidc" {
+			writeOIDCError(rec, fail.Status, fail.Code, fail.Message)
+			return
+		}
 		if req.Action == "CreateOAuth2Token" {
 			writeLoginError(rec, fail.Status, fail.Code, fail.OAuth2Error, fail.Message)
 			return
@@ -306,6 +317,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case req.Action == "CreateOAuth2Token":
 		s.createOAuth2Token(rec, req)
+	case req.Service == "ssooidc" || req.Service == "sso" && req.Action != "GetRoleCredentials":
+		s.serveSSO(rec, req)
 	case req.Service == "sso":
 		s.getRoleCredentials(rec, req)
 	case req.Service == "signin":
@@ -558,7 +571,10 @@ func partitionOf(arn string) string {
 }
 
 func (s *Server) getRoleCredentials(w http.ResponseWriter, req Request) {
-	if req.BearerToken == "" {
+	s.mu.Lock()
+	ok := s.ssoLocked().bearerOK(req.BearerToken, s.Now())
+	s.mu.Unlock()
+	if !ok {
 		s.writeError(w, "sso", 401, "UnauthorizedException", "Session token not found or invalid")
 		return
 	}
