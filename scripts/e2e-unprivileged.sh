@@ -6,8 +6,8 @@
 #
 # Starts as root (it creates the user when missing, default apb-e2e; APB_E2E_USER to change).
 # Root compiles the host and the test binary once with its warm Go caches; the user runs the
-# compiled test, and install/install.sh (still run as the user, copying, registering) gets the
-# prebuilt host through its GO variable instead of compiling it again from a cold cache.
+# compiled test, and install/install.sh (still run as the user, copying, registering) finds the
+# prebuilt host beside it, as in an extracted release, instead of compiling it from a cold cache.
 # `make e2e-unprivileged` runs this; .ci/run too.
 #
 # --compile-as-user: compile nothing as root. The user gets a copy of the source tree and of
@@ -91,19 +91,10 @@ echo "Building the host and the test as root..."
   -o "$work/bin/aws-profile-bridge" ./cmd/aws-profile-bridge
 "$GO" test -c -o "$work/bin/e2e.test" ./e2e
 
-# A stand-in for `go` in install/install.sh: `go version` and `go build -o OUT` (copies the
-# prebuilt host); anything else fails.
-cat >"$work/bin/go" <<SHIM
-#!/bin/sh
-case "\$1" in
-  version) echo "go version prebuilt-by-e2e-unprivileged \$(uname -s | tr A-Z a-z)/\$(uname -m)" ;;
-  build) out=; while [ \$# -gt 0 ]; do [ "\$1" = -o ] && out=\$2; shift; done
-         [ -n "\$out" ] || { echo "go shim: build without -o" >&2; exit 2; }
-         cp "$work/bin/aws-profile-bridge" "\$out" ;;
-  *) echo "go shim (scripts/e2e-unprivileged.sh): unsupported: \$*" >&2; exit 2 ;;
-esac
-SHIM
-chmod 0755 "$work/bin/go" "$work/bin/aws-profile-bridge" "$work/bin/e2e.test"
+# install/install.sh (run by the test as the user) finds the host beside install/, as in an
+# extracted release archive, and installs it without compiling anything.
+cp "$work/bin/aws-profile-bridge" "$work/src/aws-profile-bridge"
+chmod 0755 "$work/bin/aws-profile-bridge" "$work/src/aws-profile-bridge" "$work/bin/e2e.test"
 chmod -R a+rX "$work/src" "$work/bin"
 chown "$user:" "$work/tmp"
 chmod 0700 "$work/tmp"
@@ -113,7 +104,7 @@ cd "$work/src/e2e"
 runuser -u "$user" -- env -i \
   HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" LOGNAME="$user" \
   PATH=/usr/local/bin:/usr/bin:/bin TMPDIR="$work/tmp" LANG=C.UTF-8 \
-  APB_E2E_FIREFOX=1 APB_E2E_CHROMIUM=1 APB_E2E_REPO="$work/src" GO="$work/bin/go" \
+  APB_E2E_FIREFOX=1 APB_E2E_CHROMIUM=1 APB_E2E_REPO="$work/src" \
   ${APB_FIREFOX:+APB_FIREFOX="$APB_FIREFOX"} ${APB_CHROMIUM:+APB_CHROMIUM="$APB_CHROMIUM"} \
   ${APB_E2E_VERBOSE:+APB_E2E_VERBOSE=1} \
   "$work/bin/e2e.test" -test.run 'Firefox|Chromium' -test.v -test.count=1 -test.timeout 3m
