@@ -47,8 +47,8 @@ func sdkKind(sc sdkconfig.SharedConfig) Kind {
 // loadProblem is the load phase of checker.problem only (what LoadSharedConfigProfile checks).
 func (c *checker) loadProblem(name string) string {
 	c.links, c.path, c.fbuf = c.links[:0], c.path[:0], c.fbuf[:0]
-	_, prob := c.load(name, nil, nil, true)
-	return prob
+	_, ft := c.load(name, nil, nil, true)
+	return ft.msg
 }
 
 // diffFiles loads the files with awsconfig.Load and with the SDK and compares, per profile,
