@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // chainEdgeConfig holds every way a chain can resolve or fail that the profile list tells apart.
@@ -209,47 +209,10 @@ func TestListAndSignInAgree(t *testing.T) {
 	t.Run("edge cases", func(t *testing.T) { check(t, chainEdgeConfig, chainEdgeCredentials) })
 	t.Run("sign-in fixture", func(t *testing.T) { check(t, testConfig, testCredentials) })
 	t.Run("random", func(t *testing.T) {
-		vocab := []string{
-			"role_arn = arn:aws:iam::111122223333:role/r", "role_arn = arn:aws:iam::111122223333:role/r",
-			"source_profile = p%d", "source_profile = p%d", "credential_source = Environment",
-			"credential_source = Ec2InstanceMetadata", "credential_process = /bin/true",
-			"web_identity_token_file = /tmp/token", "aws_access_key_id = AKIA", "aws_secret_access_key = s",
-			"aws_session_token = t", "sso_session = s%d", "sso_start_url = https://x.awsapps.com/start",
-			"sso_region = us-east-1", "sso_account_id = 111122223333", "sso_role_name = Admin",
-			"login_session = arn:aws:iam::111122223333:user/me", "mfa_serial = arn:aws:iam::111122223333:mfa/me",
-		}
 		rng := rand.New(rand.NewPCG(3, 4))
-		for range 200 {
-			var cfgText, credText strings.Builder
-			cfgText.WriteString("[sso-session s0]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n")
-			for p := range 5 {
-				fmt.Fprintf(&cfgText, "[profile p%d]\n", p)
-				inCreds := rng.IntN(3) == 0
-				if inCreds {
-					fmt.Fprintf(&credText, "[p%d]\n", p)
-				}
-				used := map[string]bool{}
-				for range rng.IntN(6) {
-					line := vocab[rng.IntN(len(vocab))]
-					if strings.Contains(line, "%d") {
-						line = fmt.Sprintf(line, rng.IntN(6)) // p5 and s1.. do not exist
-						if strings.HasPrefix(line, "sso_session") && rng.IntN(3) > 0 {
-							line = "sso_session = s0"
-						}
-					}
-					key, _, _ := strings.Cut(line, " ")
-					if used[key] {
-						continue
-					}
-					used[key] = true
-					if inCreds && strings.HasPrefix(key, "aws_") {
-						fmt.Fprintln(&credText, line)
-					} else {
-						fmt.Fprintln(&cfgText, line)
-					}
-				}
-			}
-			check(t, cfgText.String(), credText.String())
+		for range 300 {
+			config, credentials := testaws.RandomChainFiles(rng, 5)
+			check(t, config, credentials)
 			if t.Failed() {
 				break
 			}

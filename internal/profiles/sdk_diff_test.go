@@ -6,12 +6,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	sdkconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // sdkKind classifies a profile the SDK loaded, following resolveCredsFromProfile.
@@ -193,59 +193,10 @@ func TestDifferentialAgainstSDKRandom(t *testing.T) {
 	if testing.Short() {
 		n = 50
 	}
-	vocab := []string{
-		"role_arn = arn:aws:iam::111122223333:role/r",
-		"role_arn = arn:aws:iam::111122223333:role/r",
-		"source_profile = p%d",
-		"source_profile = p%d",
-		"credential_source = Environment",
-		"credential_source = Ec2InstanceMetadata",
-		"credential_process = /bin/true",
-		"web_identity_token_file = /tmp/token",
-		"aws_access_key_id = AKIA",
-		"aws_secret_access_key = s",
-		"aws_session_token = t",
-		"sso_session = s%d",
-		"sso_start_url = https://x.awsapps.com/start",
-		"sso_region = us-east-1",
-		"sso_account_id = 111122223333",
-		"sso_role_name = Admin",
-		"login_session = arn:aws:iam::111122223333:user/me",
-		"region = eu-west-1",
-	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range n {
-		var cfgText, credText strings.Builder
-		cfgText.WriteString("[sso-session s0]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n")
-		const profiles = 5
-		for p := range profiles {
-			fmt.Fprintf(&cfgText, "[profile p%d]\n", p)
-			inCreds := rng.IntN(4) == 0
-			if inCreds {
-				fmt.Fprintf(&credText, "[p%d]\n", p)
-			}
-			used := map[string]bool{}
-			for range rng.IntN(5) {
-				line := vocab[rng.IntN(len(vocab))]
-				if strings.Contains(line, "%d") {
-					line = fmt.Sprintf(line, rng.IntN(profiles+1)) // p5 / s1.. do not exist
-					if strings.HasPrefix(line, "sso_session") && rng.IntN(3) > 0 {
-						line = "sso_session = s0"
-					}
-				}
-				key, _, _ := strings.Cut(line, " ")
-				if used[key] {
-					continue // duplicate keys are awsconfig's business, not this test's
-				}
-				used[key] = true
-				if inCreds && strings.HasPrefix(key, "aws_") {
-					fmt.Fprintln(&credText, line)
-				} else {
-					fmt.Fprintln(&cfgText, line)
-				}
-			}
-		}
-		t.Run(fmt.Sprint(i), func(t *testing.T) { diffFiles(t, cfgText.String(), credText.String()) })
+		config, credentials := testaws.RandomChainFiles(rng, 5)
+		t.Run(fmt.Sprint(i), func(t *testing.T) { diffFiles(t, config, credentials) })
 		if t.Failed() {
 			break
 		}
