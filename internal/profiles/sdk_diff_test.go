@@ -87,75 +87,7 @@ func diffFiles(t *testing.T, config, credentials string) {
 }
 
 func TestDifferentialAgainstSDKFixed(t *testing.T) {
-	config := `[sso-session corp]
-sso_start_url = https://corp.awsapps.com/start
-sso_region = eu-west-1
-
-[profile static]
-region = eu-west-1
-[profile role]
-role_arn = arn:aws:iam::111122223333:role/admin
-source_profile = static
-[profile chain]
-role_arn = arn:aws:iam::111122223333:role/admin
-source_profile = role
-[profile missing-src]
-role_arn = arn:aws:iam::111122223333:role/admin
-source_profile = nope
-[profile cycle-a]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = cycle-b
-[profile cycle-b]
-role_arn = arn:aws:iam::111122223333:role/b
-source_profile = cycle-a
-[profile self]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = self
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-[profile both]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = static
-credential_source = Environment
-[profile no-role]
-source_profile = static
-[profile sso]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = Admin
-[profile sso-ghost]
-sso_session = ghost
-[profile sso-role]
-sso_session = corp
-sso_account_id = 1
-sso_role_name = r
-role_arn = arn:aws:iam::111122223333:role/a
-[profile proc]
-credential_process = /bin/true
-[profile login]
-login_session = arn:aws:iam::111122223333:user/me
-[profile to-login]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = login
-[profile webid]
-role_arn = arn:aws:iam::111122223333:role/a
-web_identity_token_file = /tmp/t
-[profile keys-and-role]
-role_arn = arn:aws:iam::111122223333:role/a
-[profile key-only]
-aws_access_key_id = AKIA
-`
-	credentials := `[static]
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-[keys-and-role]
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-aws_session_token = t
-[creds-only]
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-`
+	config, credentials := testaws.ChainConfig, testaws.ChainCredentials
 	diffFiles(t, config, credentials)
 
 	// Through the real files, Build agrees with the struct-literal tests.
@@ -169,9 +101,18 @@ aws_secret_access_key = s
 	}
 	list := Build(cfg, now)
 	want := map[string]bool{
-		"static": true, "role": true, "chain": true, "missing-src": false, "cycle-a": false, "self": true,
+		"static": true, "role": true, "chain": true, "missing-src": false, "cycle-a": false, "cycle-b": false, "self": true,
 		"both": false, "no-role": false, "sso": true, "sso-ghost": false, "sso-role": true, "proc": true,
 		"login": true, "to-login": false, "webid": true, "keys-and-role": true, "key-only": false, "creds-only": true,
+		"session": true, "role-mfa": true, "role-own-keys": true, "role-from-session": true, "role-deep-missing": false,
+		"role-no-src": false, "role-env": true, "role-ecs": true, "role-imds": false, "role-bad-credsrc": false,
+		"env-no-role": false, "self-no-keys": false, "config-only": false, "to-config-only": false, "login-inline": true,
+		"role-from-sso": true, "sso-legacy": true, "sso-legacy-partial": false, "sso-no-role": false,
+		"sso-missing-session": false, "sso-half-session": false, "sso-region-mismatch": false,
+		"role-from-process": true, "process-and-webid": false, "webid-no-role": false, "role-from-webid": true,
+	}
+	if len(want) != len(list) {
+		t.Errorf("%d profiles in the fixture, %d expected: add the new ones here", len(list), len(want))
 	}
 	for name, has := range want {
 		if p := byName(t, list, name); p.HasCredentials != has {
