@@ -176,9 +176,6 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	case profiles.BaseWebIdentity:
 		s.webIDFile = l.Profile.Get("web_identity_token_file")
 	}
-	if err != nil {
-		return nil, err
-	}
 	part, region, stsRegion, err := s.partitionAndRegion(cfg, top)
 	if err != nil {
 		return nil, err
