@@ -21,6 +21,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
 // allowAllPolicy is the inline session policy for GetFederationToken: the effective rights are
@@ -30,7 +31,7 @@ const allowAllPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","
 // awsCall resolves credentials through aws-sdk-go-v2 and makes the console-capable ones.
 type awsCall struct {
 	s       *signer
-	top     *link
+	top     *profiles.Link
 	region  string // region of the SDK's STS calls
 	mfaCode string
 	ssoFile string // the SSO token cache file (when the chain ends in SSO)
@@ -52,7 +53,7 @@ func (a *awsCall) consoleCredentials(ctx context.Context, m mode) (*consoleCreds
 	switch m {
 	case modeRoleDirect, modeRoleChained:
 		if requested == 0 {
-			if d, ok := profileDuration(a.top.p.Get("duration_seconds")); ok {
+			if d, ok := profileDuration(a.top.Profile.Get("duration_seconds")); ok {
 				requested, explicit = d, true
 			}
 		}
@@ -114,7 +115,7 @@ func (a *awsCall) consoleCredentials(ctx context.Context, m mode) (*consoleCreds
 		}
 		exp := credsExpiry(cr)
 		if exp.IsZero() {
-			exp = fileExpiry(a.top)
+			exp = fileExpiry(a.top.Profile)
 		}
 		return &consoleCreds{Credentials: cr, consoleExpires: exp}, nil
 	}
@@ -203,7 +204,7 @@ func (a *awsCall) refuseUserSession(ctx context.Context, cfg aws.Config) error {
 func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 	s := a.s
 	opts := []func(*config.LoadOptions) error{
-		config.WithSharedConfigProfile(a.top.name),
+		config.WithSharedConfigProfile(a.top.Name),
 		config.WithRegion(a.region),
 		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
 		config.WithHTTPClient(s.sdkClient),
@@ -281,14 +282,14 @@ func (a *awsCall) assumeRoleOptions(o *stscreds.AssumeRoleOptions) {
 		}
 		return code, nil
 	}
-	roles := a.top.roles()
-	for i := len(roles) - 1; i >= 0; i-- { // outermost first: the profile's own role wins
-		l := roles[i]
-		if o.RoleARN == "" || l.roleARN != o.RoleARN {
+	rs := roles(a.top)
+	for i := len(rs) - 1; i >= 0; i-- { // outermost first: the profile's own role wins
+		l := rs[i]
+		if o.RoleARN == "" || l.RoleARN != o.RoleARN {
 			continue
 		}
 		if o.SerialNumber == nil {
-			if m := l.effectiveMFA(); m != "" {
+			if m := effectiveMFA(l); m != "" {
 				o.SerialNumber = aws.String(m)
 			}
 		}
@@ -365,13 +366,13 @@ func profileDuration(v string) (time.Duration, bool) {
 }
 
 // fileExpiry reads the expiry tools write next to session keys in the credentials file.
-func fileExpiry(l *link) time.Time {
+func fileExpiry(p *awsconfig.Profile) time.Time {
 	for _, k := range []string{"aws_expiration", "x_security_token_expires", "expiration"} {
-		if t, ok := parseTime(l.p.Get(k)); ok {
+		if t, ok := parseTime(p.Get(k)); ok {
 			return t
 		}
 	}
-	if t, ok := parseTime(l.p.ExpiresComment); ok {
+	if t, ok := parseTime(p.ExpiresComment); ok {
 		return t
 	}
 	return time.Time{}

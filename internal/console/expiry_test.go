@@ -21,7 +21,7 @@ func TestFileExpiryMatchesTheProfileList(t *testing.T) {
 		if tc.key != "" {
 			p.Settings[tc.key] = tc.val
 		}
-		if got := fileExpiry(&link{p: p}); !got.Equal(want) {
+		if got := fileExpiry(p); !got.Equal(want) {
 			t.Errorf("%s=%q comment=%q: %v, want %v", tc.key, tc.val, tc.comment, got, want)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
 // login_session profiles (written by `aws login`) get their credentials from aws-sdk-go-v2's
@@ -31,22 +32,10 @@ const (
 )
 
 // loginCommand is the command that renews the login of link l (the link with login_session).
-func loginCommand(l *link) string {
-	return "aws login --profile " + shellQuote(l.name)
-}
-
-// refuseLoginSource refuses a role whose source_profile holds a login_session: aws-sdk-go-v2
-// (config v1.33.18, SharedConfig.hasCredentials) does not count login_session as credentials
-// of a source profile and fails the whole profile with an unhelpful message.
-func refuseLoginSource(top *link) error {
-	for l := top; l != nil; l = l.source {
-		if src := l.source; src != nil && src.source == nil && src.base == baseLogin {
-			return newErr(apierr.CodeInvalidConfig, nil,
-				"profile %q takes its credentials from source_profile %q, which uses login_session; the AWS SDK cannot use a login_session profile as a role's source, so put login_session = %s into %q instead of source_profile, or sign in with %q",
-				l.name, src.name, truncate(src.p.Get("login_session"), 200), l.name, src.name)
-		}
-	}
-	return nil
+// A role whose source_profile holds a login_session, which aws-sdk-go-v2 refuses, never gets
+// here: profiles.ResolveChain reports it.
+func loginCommand(l *profiles.Link) string {
+	return "aws login --profile " + shellQuote(l.Name)
 }
 
 // classifyLogin maps the login provider's errors for a chain that ends in a login_session;

@@ -163,22 +163,18 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 			return nil, newErr(apierr.CodeInvalidConfig, err, "cannot read the AWS config files; check that they exist and are readable")
 		}
 	}
-	top, err := resolveChain(cfg, name)
+	top, m, err := s.plan(cfg, name)
 	if err != nil {
 		return nil, err
 	}
-	for l := top; l != nil; l = l.source { // the SDK reads these itself: know them to scrub them
-		s.addSecret(l.p.Get("aws_access_key_id"), l.p.Get("aws_secret_access_key"), l.p.Get("aws_session_token"))
+	for l := top; l != nil; l = l.Source { // the SDK reads these itself: know them to scrub them
+		s.addSecret(l.Profile.Get("aws_access_key_id"), l.Profile.Get("aws_secret_access_key"), l.Profile.Get("aws_session_token"))
 	}
-	switch l := top.deepest(); l.base {
-	case baseLogin:
+	switch l := top.Deepest(); l.Base {
+	case profiles.BaseLogin:
 		s.awsLogin = loginCommand(l)
-	case baseWebIdentity:
-		s.webIDFile = l.p.Get("web_identity_token_file")
-	}
-	m, err := s.modeOf(top)
-	if err != nil {
-		return nil, err
+	case profiles.BaseWebIdentity:
+		s.webIDFile = l.Profile.Get("web_identity_token_file")
 	}
 	part, region, stsRegion, err := s.partitionAndRegion(cfg, top)
 	if err != nil {
@@ -192,7 +188,7 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	if err != nil {
 		return nil, err
 	}
-	ssoFile, refresh, err := s.checkSSO(cfg, top.deepest())
+	ssoFile, refresh, err := s.checkSSO(cfg, top.Deepest())
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +197,7 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	defer cancel()
 	if refresh {
 		s.ssoFile = ssoFile
-		if err := s.refreshSSO(ctx, cfg, top.deepest().p.Get("sso_session")); err != nil {
+		if err := s.refreshSSO(ctx, cfg, top.Deepest().Profile.Get("sso_session")); err != nil {
 			return nil, err
 		}
 	}
@@ -226,7 +222,7 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	return &Result{
 		URL:             u,
 		ExpiresAt:       cr.consoleExpires,
-		Kind:            profiles.KindOf(top.p),
+		Kind:            profiles.KindOf(top.Profile),
 		Region:          region,
 		Partition:       part.ID,
 		Destination:     dest,
@@ -237,66 +233,48 @@ func (s *signer) signIn(ctx context.Context, cfg *awsconfig.Config, name string)
 	}, nil
 }
 
-// modeOf picks how console credentials are made for the chain, and refuses chains that
-// cannot work.
-func (s *signer) modeOf(top *link) (mode, error) {
-	for l := top; l != nil; l = l.source {
-		switch l.base {
-		case baseIMDS:
-			return 0, newErr(apierr.CodeNoCredentials, nil,
-				"profile %q uses credential_source = Ec2InstanceMetadata; the bridge never calls instance metadata, so use a profile with keys, SSO or credential_process", l.name)
-		case baseBadSource:
-			return 0, newErr(apierr.CodeInvalidConfig, nil,
-				"profile %q has credential_source = %q; it must be Environment, EcsContainer or Ec2InstanceMetadata", l.name, truncate(l.p.Get("credential_source"), 40))
-		}
+// plan resolves the profile's chain and picks how console credentials are made for it; it
+// refuses, before any network call, every chain the profile list shows without credentials.
+func (s *signer) plan(cfg *awsconfig.Config, name string) (*profiles.Link, mode, error) {
+	top, err := chainOf(cfg, name)
+	if err != nil {
+		return nil, 0, err
 	}
-	if err := refuseLoginSource(top); err != nil {
-		return 0, err
-	}
-	if top.roleARN != "" {
-		if top.source == nil && top.base == baseNone {
-			return 0, newErr(apierr.CodeNoCredentials, nil,
-				"profile %q has role_arn but nothing to assume it with; add source_profile (or credential_source) to it", top.name)
-		}
-		if top.directRole() {
+	m, err := s.modeOf(top)
+	return top, m, err
+}
+
+// modeOf picks how console credentials are made for a chain that resolves.
+func (s *signer) modeOf(top *profiles.Link) (mode, error) {
+	if top.AssumesRole() {
+		if directRole(top) {
 			return modeRoleDirect, nil
 		}
 		return modeRoleChained, nil
 	}
-	if top.source != nil { // source_profile without role_arn: the SDK uses the source's credentials
-		if top.source.longTermKeys() {
-			return modeFederationToken, nil
-		}
-		return modeCheckedAsIs, nil
-	}
-	switch top.base {
-	case baseKeys:
+	switch top.Base {
+	case profiles.BaseKeys:
 		return modeFederationToken, nil
-	case baseSessionKeys, baseProcess:
+	case profiles.BaseSessionKeys, profiles.BaseProcess:
 		return modeCheckedAsIs, nil
-	case baseSSO, baseWebIdentity, baseLogin:
+	case profiles.BaseSSO, profiles.BaseWebIdentity, profiles.BaseLogin:
 		return modeAsIs, nil
-	case baseEnvironment, baseECS:
-		return 0, newErr(apierr.CodeInvalidConfig, nil, "profile %q has credential_source but no role_arn; add the role_arn to assume", top.name)
 	}
-	return 0, newErr(apierr.CodeNoCredentials, nil,
-		"profile %q has no credentials: add aws_access_key_id/aws_secret_access_key, sso_session, credential_process, or role_arn with source_profile", top.name)
+	// Not reached: ResolveChain reports every other chain as a problem (chain_test.go proves it).
+	return 0, newErr(apierr.CodeInvalidConfig, nil, "profile %q has no credentials this host can open the console with; add keys, SSO, credential_process, or role_arn with source_profile", top.Name)
 }
 
 // partitionAndRegion decides the partition (from the role ARN, else the region), the console
 // region and the region the SDK's STS calls use.
-func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *partition.Partition, region, stsRegion string, err error) {
-	profRegion := top.p.Get("region")
+func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *profiles.Link) (part *partition.Partition, region, stsRegion string, err error) {
+	profRegion := top.Profile.Get("region")
 	if s.opt.Region != "" && !partition.ValidRegion(s.opt.Region) {
 		return nil, "", "", newErr(apierr.CodeInvalidRegion, nil, "%q is not an AWS region name (like eu-west-1)", truncate(s.opt.Region, 40))
 	}
 	if profRegion != "" && !partition.ValidRegion(profRegion) {
-		return nil, "", "", newErr(apierr.CodeInvalidRegion, nil, "profile %q has region = %q, which is not an AWS region name; fix it in ~/.aws/config", top.name, truncate(profRegion, 40))
+		return nil, "", "", newErr(apierr.CodeInvalidRegion, nil, "profile %q has region = %q, which is not an AWS region name; fix it in ~/.aws/config", top.Name, truncate(profRegion, 40))
 	}
-	arn := top.roleARN
-	if arn == "" {
-		arn = top.p.Get("role_arn") // web identity
-	}
+	arn := top.RoleARN // also a web identity profile's
 	arnPart, _, _ := partition.ParseARN(arn)
 	var partID, from string
 	switch {
@@ -307,8 +285,8 @@ func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *par
 	case profRegion != "":
 		partID, from = partition.Of(profRegion), "region "+profRegion
 	default:
-		partID, from = partition.AWS, "profile "+top.name
-		if sr := ssoRegion(cfg, top.deepest()); partition.ValidRegion(sr) {
+		partID, from = partition.AWS, "profile "+top.Name
+		if sr := ssoRegion(cfg, top.Deepest()); partition.ValidRegion(sr) {
 			partID, from = partition.Of(sr), "SSO region "+sr
 		}
 	}
@@ -342,28 +320,28 @@ func (s *signer) partitionAndRegion(cfg *awsconfig.Config, top *link) (part *par
 }
 
 // ssoRegion returns the SSO region of an SSO link ("" otherwise).
-func ssoRegion(cfg *awsconfig.Config, l *link) string {
-	if l.base != baseSSO {
+func ssoRegion(cfg *awsconfig.Config, l *profiles.Link) string {
+	if l.Base != profiles.BaseSSO {
 		return ""
 	}
-	if n := l.p.Get("sso_session"); n != "" {
+	if n := l.Profile.Get("sso_session"); n != "" {
 		if ss := cfg.SSOSessions[n]; ss != nil {
 			return ss.Settings["sso_region"]
 		}
 	}
-	return l.p.Get("sso_region")
+	return l.Profile.Get("sso_region")
 }
 
 // mfaCode returns the code for the chain's MFA devices, asking env.MFAPrompt when needed.
 // The prompt runs before any network call, outside the deadline.
-func (s *signer) mfaCode(top *link) (string, error) {
+func (s *signer) mfaCode(top *profiles.Link) (string, error) {
 	serial := ""
-	for _, l := range top.roles() {
-		if m := l.effectiveMFA(); m != "" {
+	for _, l := range roles(top) {
+		if m := effectiveMFA(l); m != "" {
 			serial = m
 		}
 	}
-	if top.roleARN == "" && top.deepest().base == baseKeys && top.p.Get("mfa_serial") != "" {
+	if !top.AssumesRole() && top.Deepest().Base == profiles.BaseKeys && top.Profile.Get("mfa_serial") != "" {
 		s.warn("mfa_serial is ignored for IAM user keys: GetFederationToken cannot use MFA; use a role profile with mfa_serial to sign in with MFA")
 	}
 	if serial == "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
 )
 
@@ -38,24 +39,21 @@ func (e *SSOLogin) Unwrap() error { return e.Err }
 // An expired token of an sso-session that holds a refresh token and a live client registration
 // is let through with refresh set (refreshSSO renews it before the SDK reads it); other expired
 // tokens are refused here.
-func (s *signer) checkSSO(cfg *awsconfig.Config, l *link) (file string, refresh bool, err error) {
-	if l.base != baseSSO {
+func (s *signer) checkSSO(cfg *awsconfig.Config, l *profiles.Link) (file string, refresh bool, err error) {
+	if l.Base != profiles.BaseSSO {
 		return "", false, nil
 	}
-	session := l.p.Get("sso_session")
-	startURL := l.p.Get("sso_start_url")
+	session := l.Profile.Get("sso_session")
+	startURL := l.Profile.Get("sso_start_url")
 	if session != "" {
 		s.ssoLogin = "aws-profile-bridge sso login --sso-session " + shellQuote(session)
 		s.sso = &SSOLogin{Session: session}
-		ss := cfg.SSOSessions[session]
-		if ss == nil {
-			return "", false, newErr(apierr.CodeInvalidConfig, nil,
-				"profile %q names sso_session %q, but there is no [sso-session %s] section in ~/.aws/config; add it or run `aws configure sso`", l.name, session, session)
+		if ss := cfg.SSOSessions[session]; ss != nil { // a missing section is the chain's problem
+			startURL = ss.Settings["sso_start_url"]
 		}
-		startURL = ss.Settings["sso_start_url"]
 	} else {
-		s.ssoLogin = "aws-profile-bridge sso login --profile " + shellQuote(l.name)
-		s.sso = &SSOLogin{Profile: l.name}
+		s.ssoLogin = "aws-profile-bridge sso login --profile " + shellQuote(l.Name)
+		s.sso = &SSOLogin{Profile: l.Name}
 	}
 	cacheDir := s.env.Paths.SSOCacheDir
 	if cacheDir == "" {

@@ -17,7 +17,7 @@ import "github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 //   - role_arn alone → KindRole (with nothing to assume it with; Build explains);
 //   - nothing → KindConfigOnly.
 //
-// KindOf does not follow source_profile; see BaseKind and the console package for chains.
+// KindOf does not follow source_profile; ResolveChain does.
 func KindOf(p *awsconfig.Profile) Kind {
 	if p == nil {
 		return KindConfigOnly
@@ -55,22 +55,25 @@ func BaseKind(p *awsconfig.Profile) Kind {
 	return f.baseKind()
 }
 
-func (f *fields) baseKind() Kind {
-	switch {
-	case f.hasKeys():
-		if f.sessionToken != "" {
-			return KindSession
-		}
+func (f *fields) baseKind() Kind { return f.base().kind() }
+
+// kind is the profile kind of these input credentials without role_arn (credential_source,
+// which needs a role, is KindRole).
+func (b Base) kind() Kind {
+	switch b {
+	case BaseKeys:
 		return KindStatic
-	case f.credSource != "":
+	case BaseSessionKeys:
+		return KindSession
+	case BaseEnvironment, BaseECS, BaseIMDS, BaseBadSource:
 		return KindRole
-	case f.webIDFile != "":
+	case BaseWebIdentity:
 		return KindWebIdentity
-	case f.hasSSO():
+	case BaseSSO:
 		return KindSSO
-	case f.login != "":
+	case BaseLogin:
 		return KindLogin
-	case f.process != "":
+	case BaseProcess:
 		return KindProcess
 	}
 	return KindConfigOnly

@@ -6,12 +6,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	sdkconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
 // sdkKind classifies a profile the SDK loaded, following resolveCredsFromProfile.
@@ -47,8 +47,8 @@ func sdkKind(sc sdkconfig.SharedConfig) Kind {
 // loadProblem is the load phase of checker.problem only (what LoadSharedConfigProfile checks).
 func (c *checker) loadProblem(name string) string {
 	c.links, c.path, c.fbuf = c.links[:0], c.path[:0], c.fbuf[:0]
-	_, prob := c.load(name, nil, nil, true)
-	return prob
+	_, ft := c.load(name, nil, nil, true)
+	return ft.msg
 }
 
 // diffFiles loads the files with awsconfig.Load and with the SDK and compares, per profile,
@@ -87,75 +87,7 @@ func diffFiles(t *testing.T, config, credentials string) {
 }
 
 func TestDifferentialAgainstSDKFixed(t *testing.T) {
-	config := `[sso-session corp]
-sso_start_url = https://corp.awsapps.com/start
-sso_region = eu-west-1
-
-[profile static]
-region = eu-west-1
-[profile role]
-role_arn = arn:aws:iam::111122223333:role/admin
-source_profile = static
-[profile chain]
-role_arn = arn:aws:iam::111122223333:role/admin
-source_profile = role
-[profile missing-src]
-role_arn = arn:aws:iam::111122223333:role/admin
-source_profile = nope
-[profile cycle-a]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = cycle-b
-[profile cycle-b]
-role_arn = arn:aws:iam::111122223333:role/b
-source_profile = cycle-a
-[profile self]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = self
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-[profile both]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = static
-credential_source = Environment
-[profile no-role]
-source_profile = static
-[profile sso]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = Admin
-[profile sso-ghost]
-sso_session = ghost
-[profile sso-role]
-sso_session = corp
-sso_account_id = 1
-sso_role_name = r
-role_arn = arn:aws:iam::111122223333:role/a
-[profile proc]
-credential_process = /bin/true
-[profile login]
-login_session = arn:aws:iam::111122223333:user/me
-[profile to-login]
-role_arn = arn:aws:iam::111122223333:role/a
-source_profile = login
-[profile webid]
-role_arn = arn:aws:iam::111122223333:role/a
-web_identity_token_file = /tmp/t
-[profile keys-and-role]
-role_arn = arn:aws:iam::111122223333:role/a
-[profile key-only]
-aws_access_key_id = AKIA
-`
-	credentials := `[static]
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-[keys-and-role]
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-aws_session_token = t
-[creds-only]
-aws_access_key_id = AKIA
-aws_secret_access_key = s
-`
+	config, credentials := testaws.ChainConfig, testaws.ChainCredentials
 	diffFiles(t, config, credentials)
 
 	// Through the real files, Build agrees with the struct-literal tests.
@@ -169,9 +101,18 @@ aws_secret_access_key = s
 	}
 	list := Build(cfg, now)
 	want := map[string]bool{
-		"static": true, "role": true, "chain": true, "missing-src": false, "cycle-a": false, "self": true,
+		"static": true, "role": true, "chain": true, "missing-src": false, "cycle-a": false, "cycle-b": false, "self": true,
 		"both": false, "no-role": false, "sso": true, "sso-ghost": false, "sso-role": true, "proc": true,
 		"login": true, "to-login": false, "webid": true, "keys-and-role": true, "key-only": false, "creds-only": true,
+		"session": true, "role-mfa": true, "role-own-keys": true, "role-from-session": true, "role-deep-missing": false,
+		"role-no-src": false, "role-env": true, "role-ecs": true, "role-imds": false, "role-bad-credsrc": false,
+		"env-no-role": false, "self-no-keys": false, "config-only": false, "to-config-only": false, "login-inline": true,
+		"role-from-sso": true, "sso-legacy": true, "sso-legacy-partial": false, "sso-no-role": false,
+		"sso-missing-session": false, "sso-half-session": false, "sso-region-mismatch": false,
+		"role-from-process": true, "process-and-webid": false, "webid-no-role": false, "role-from-webid": true,
+	}
+	if len(want) != len(list) {
+		t.Errorf("%d profiles in the fixture, %d expected: add the new ones here", len(list), len(want))
 	}
 	for name, has := range want {
 		if p := byName(t, list, name); p.HasCredentials != has {
@@ -193,59 +134,10 @@ func TestDifferentialAgainstSDKRandom(t *testing.T) {
 	if testing.Short() {
 		n = 50
 	}
-	vocab := []string{
-		"role_arn = arn:aws:iam::111122223333:role/r",
-		"role_arn = arn:aws:iam::111122223333:role/r",
-		"source_profile = p%d",
-		"source_profile = p%d",
-		"credential_source = Environment",
-		"credential_source = Ec2InstanceMetadata",
-		"credential_process = /bin/true",
-		"web_identity_token_file = /tmp/token",
-		"aws_access_key_id = AKIA",
-		"aws_secret_access_key = s",
-		"aws_session_token = t",
-		"sso_session = s%d",
-		"sso_start_url = https://x.awsapps.com/start",
-		"sso_region = us-east-1",
-		"sso_account_id = 111122223333",
-		"sso_role_name = Admin",
-		"login_session = arn:aws:iam::111122223333:user/me",
-		"region = eu-west-1",
-	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range n {
-		var cfgText, credText strings.Builder
-		cfgText.WriteString("[sso-session s0]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n")
-		const profiles = 5
-		for p := range profiles {
-			fmt.Fprintf(&cfgText, "[profile p%d]\n", p)
-			inCreds := rng.IntN(4) == 0
-			if inCreds {
-				fmt.Fprintf(&credText, "[p%d]\n", p)
-			}
-			used := map[string]bool{}
-			for range rng.IntN(5) {
-				line := vocab[rng.IntN(len(vocab))]
-				if strings.Contains(line, "%d") {
-					line = fmt.Sprintf(line, rng.IntN(profiles+1)) // p5 / s1.. do not exist
-					if strings.HasPrefix(line, "sso_session") && rng.IntN(3) > 0 {
-						line = "sso_session = s0"
-					}
-				}
-				key, _, _ := strings.Cut(line, " ")
-				if used[key] {
-					continue // duplicate keys are awsconfig's business, not this test's
-				}
-				used[key] = true
-				if inCreds && strings.HasPrefix(key, "aws_") {
-					fmt.Fprintln(&credText, line)
-				} else {
-					fmt.Fprintln(&cfgText, line)
-				}
-			}
-		}
-		t.Run(fmt.Sprint(i), func(t *testing.T) { diffFiles(t, cfgText.String(), credText.String()) })
+		config, credentials := testaws.RandomChainFiles(rng, 5)
+		t.Run(fmt.Sprint(i), func(t *testing.T) { diffFiles(t, config, credentials) })
 		if t.Failed() {
 			break
 		}
