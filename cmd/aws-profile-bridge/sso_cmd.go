@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
@@ -65,8 +66,7 @@ func cmdSSO(args []string, stdout, stderr io.Writer) int {
 		ssoUsage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "aws-profile-bridge sso: unknown command %q\n\n", sub)
-	ssoUsage(stderr)
+	errorf(stderr, "sso", "unknown command %q (see aws-profile-bridge sso --help)", sub)
 	return 2
 }
 
@@ -81,6 +81,17 @@ type ssoEnv struct {
 	close  func()
 }
 
+// fail prints err for a person on one line: a network failure as what could not be reached and
+// what to check (apierr.NetFailure), rather than the SDK's wording.
+func (e *ssoEnv) fail(stderr io.Writer, err error) {
+	if host, kind, ok := apierr.NetFailure(err); ok {
+		err = apierr.Unreachable(err, host, kind, "IAM Identity Center")
+		fmt.Fprintf(stderr, "%s: %s\n", e.name, apierr.MessageOf(err))
+		return
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+}
+
 // openSSO loads the settings, resolves the target and makes the clients; it prints what went
 // wrong and returns nil on failure.
 func openSSO(name, session, profile string, stderr io.Writer) *ssoEnv {
@@ -91,16 +102,16 @@ func openSSO(name, session, profile string, stderr io.Writer) *ssoEnv {
 	}
 	st, err := loadSettings()
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		e.fail(stderr, err)
 		return nil
 	}
 	e.st = st
 	if e.target, err = sso.ResolveFiles(st.AWS, session, profile); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		e.fail(stderr, err)
 		return nil
 	}
 	if e.oidc, e.portal, err = sso.Clients(context.Background(), e.target.Region, st.AWS.ConfigFile, nil); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		e.fail(stderr, err)
 		return nil
 	}
 	if l, closer, err := logging.Open(st.LogDir, st.LogLevel); err == nil {
@@ -132,7 +143,7 @@ func cmdSSOLogin(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	res, err := flow.Login(ctx, e.target)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		e.fail(stderr, err)
 		return 1
 	}
 	how := "Signed in to"
@@ -159,7 +170,7 @@ func cmdSSOLogout(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	r, err := sso.Logout(ctx, e.portal, e.target)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		e.fail(stderr, err)
 		return 1
 	}
 	if !r.Removed {
@@ -205,7 +216,7 @@ func cmdSSOPopulate(args []string, stdout, stderr io.Writer) int {
 	flow := &sso.Flow{OIDC: e.oidc, Log: &e.log}
 	plan, err := flow.Populate(ctx, e.st.AWS, e.portal, e.target, sso.PopulateOptions{Template: *tmpl, Region: *region})
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		e.fail(stderr, err)
 		return 1
 	}
 	for _, n := range plan.Notes {
@@ -221,7 +232,7 @@ func cmdSSOPopulate(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err := sso.WritePopulate(e.st.AWS.ConfigFile, plan); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
+		e.fail(stderr, err)
 		return 1
 	}
 	e.log.Info().Str("sso", e.target.String()).Int("profiles", len(plan.Profiles)).Int("added", len(plan.Added)).Int("removed", len(plan.Removed)).Msg("sso: populated")

@@ -42,8 +42,8 @@ func (s *signer) classify(ctx context.Context, err error) *apierr.Error {
 	if e := s.ctxErr(ctx, err, what); e != nil {
 		return e
 	}
-	if host, kind, ok := netFailure(err); ok {
-		return unreachable(err, host, kind, what)
+	if host, kind, ok := apierr.NetFailure(err); ok {
+		return apierr.Unreachable(err, host, kind, what)
 	}
 	if s.webIDFile != "" && strings.Contains(err.Error(), "unable to read file") {
 		// The SDK's web identity provider does not wrap the *fs.PathError; its text says so.

@@ -48,14 +48,14 @@ func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region
 		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
 			return "", e
 		}
-		host, kind, ok := netFailure(err)
+		host, kind, ok := apierr.NetFailure(err)
 		if !ok {
 			kind = "the request failed"
 		}
 		if host == "" {
 			host = hostOf(endpoint)
 		}
-		return "", unreachable(err, host, kind, "the AWS sign-in endpoint (getSigninToken)")
+		return "", apierr.Unreachable(err, host, kind, "the AWS sign-in endpoint (getSigninToken)")
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFederationReply))

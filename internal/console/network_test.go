@@ -1,8 +1,6 @@
 package console
 
 import (
-	"crypto/x509"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
@@ -69,36 +66,6 @@ func TestNetworkFailuresSayWhatFailed(t *testing.T) {
 			t.Errorf("got %v", err)
 		}
 	})
-}
-
-// Failures that cannot be made on a loopback-only machine (DNS, a proxy) are recognised in the
-// error chains net/http returns.
-func TestNetFailureKinds(t *testing.T) {
-	wrap := func(inner error) error {
-		return &url.Error{Op: "Post", URL: "https://sts.eu-west-1.amazonaws.com/", Err: inner}
-	}
-	for _, tc := range []struct {
-		name string
-		err  error
-		host string
-		kind string
-	}{
-		{"dns", wrap(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "sts.eu-west-1.amazonaws.com"}}), "sts.eu-west-1.amazonaws.com", "DNS lookup of sts.eu-west-1.amazonaws.com failed"},
-		{"proxy", wrap(&net.OpError{Op: "proxyconnect", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 3128}, Err: syscall.ECONNREFUSED}), "sts.eu-west-1.amazonaws.com", "the proxy 10.0.0.1:3128"},
-		{"unreachable", wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)}), "sts.eu-west-1.amazonaws.com", "network unreachable"},
-		{"reset", wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), "sts.eu-west-1.amazonaws.com", "connection reset"},
-		{"certificate", wrap(x509.UnknownAuthorityError{}), "sts.eu-west-1.amazonaws.com", "not trusted"},
-	} {
-		host, kind, ok := netFailure(tc.err)
-		if !ok || host != tc.host || !strings.Contains(kind, tc.kind) {
-			t.Errorf("%s: netFailure = %q, %q, %v; want %q and %q", tc.name, host, kind, ok, tc.host, tc.kind)
-		}
-	}
-	for _, err := range []error{errors.New("AccessDenied"), os.ErrNotExist, &url.Error{Op: "Post", URL: "https://x/", Err: errors.New("bad reply")}} {
-		if _, _, ok := netFailure(err); ok {
-			t.Errorf("netFailure(%v) claims a network failure", err)
-		}
-	}
 }
 
 // A web-identity profile whose token file is gone names the file, not AWS.

@@ -1,4 +1,4 @@
-package console
+package apierr
 
 import (
 	"crypto/tls"
@@ -8,14 +8,12 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
-
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 )
 
-// netFailure says what went wrong on the way to AWS, when that is what failed: the host it tried
+// NetFailure says what went wrong on the way to AWS, when that is what failed: the host it tried
 // (or the proxy) and the kind of failure, so that being offline or behind a broken proxy does not
 // read as a problem with the profile's credentials.
-func netFailure(err error) (host, kind string, ok bool) {
+func NetFailure(err error) (host, kind string, ok bool) {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil {
@@ -63,13 +61,14 @@ func netFailure(err error) (host, kind string, ok bool) {
 	return host, kind, true
 }
 
-// unreachable is the error for a network failure on the way to what (an AWS call, or the sign-in
-// endpoint).
-func unreachable(err error, host, kind, what string) *apierr.Error {
+// Unreachable is the aws_unreachable error for a network failure on the way to what (an AWS call,
+// the sign-in endpoint, IAM Identity Center): it names the host and the kind of failure, and what
+// to check.
+func Unreachable(err error, host, kind, what string) *Error {
 	if host == "" {
 		host = "AWS"
 	}
-	return newErr(apierr.CodeAWSUnreachable, err,
+	return Wrap(CodeAWSUnreachable, err,
 		"cannot reach %s for %s (%s); check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), and any AWS_ENDPOINT_URL_* variable that points elsewhere",
 		host, what, kind)
 }
