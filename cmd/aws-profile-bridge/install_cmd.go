@@ -56,6 +56,10 @@ macOS ~/Library/Application Support/<browser>/NativeMessagingHosts; Windows mani
 both the 32-bit and 64-bit views). --system writes the system locations (/usr/lib/mozilla/...,
 /etc/opt/chrome/..., /Library/..., HKLM) and needs root or an administrator.
 
+A Snap or Flatpak Firefox reads the same ~/.mozilla manifest through the WebExtensions portal or
+the Native Messaging Proxy; nothing is written inside ~/snap or ~/.var/app. install then prints
+what is still yours to do (a pref in user.js, a flatpak override, the portal's prompt).
+
 Running it again changes nothing and says so. Check the result with: aws-profile-bridge doctor`
 
 func cmdInstall(args []string, stdout, stderr io.Writer) int {
@@ -155,8 +159,9 @@ writable by others, and (Windows) registered in the registry; can the host be st
 browser starts it and answer a version frame; are the log files and the token/config directory
 private; are ~/.aws/config and ~/.aws/credentials regular files that only you can change (and
 credentials only you can read), and do they parse; is the HTTP service running if installed; is
-Firefox a Snap or Flatpak (then it explains the portal and the HTTP fallback). Each problem comes
-with the command to fix it.
+Firefox a Snap or Flatpak (then: is the WebExtensions portal or the Native Messaging Proxy
+installed, what each profile's prefs.js/user.js sets, may a Flatpak talk to the proxy, did the
+portal remember a "no"). Each problem comes with the command to fix it.
 
 Exit status: 0 when nothing is broken, 1 otherwise. --json prints {"ok":…,"findings":[…]}.`
 

@@ -387,34 +387,6 @@ func (e *Env) restartHint() string {
 	return "systemctl --user restart " + ServiceLabel + ".service; journalctl --user -u " + ServiceLabel + ".service"
 }
 
-// checkSandbox finds a Snap or Flatpak Firefox and explains what it needs.
-func (e *Env) checkSandbox() []Finding {
-	if e.GOOS != "linux" {
-		return nil
-	}
-	var out []Finding
-	for _, s := range SandboxedFirefox {
-		where := ""
-		if p := filepath.Join(e.Home, s.HomeDir); e.exists(p) {
-			where = p
-		}
-		for _, a := range s.AppPaths {
-			if where == "" && e.exists(a) {
-				where = a
-			}
-		}
-		if where == "" {
-			continue
-		}
-		out = append(out, Finding{Check: "sandbox", Browser: Firefox, Status: StatusWarn, Path: where,
-			Message: fmt.Sprintf("Firefox is a %s here (%s): it cannot start the host from ~/.mozilla/native-messaging-hosts by itself. "+
-				"It can through the XDG WebExtensions portal (Firefox 106+, xdg-desktop-portal 1.17+; in about:config set widget.use-xdg-desktop-portal.native-messaging to 1), "+
-				"which reads the same manifest and asks you once for permission. Where the portal is unavailable, use the HTTP fallback on 127.0.0.1:%d instead.", s.Kind, where, e.Port),
-			Fix: "aws-profile-bridge install --http-service   # then pair the extension with a token"})
-	}
-	return out
-}
-
 func isAbs(goos, p string) bool {
 	if filepath.IsAbs(p) {
 		return true

@@ -119,9 +119,9 @@ func TestDoctorChromiumAndSandbox(t *testing.T) {
 		switch {
 		case x.Browser == Chromium && x.Status == StatusInfo && strings.Contains(x.Fix, "--chrome-origin"):
 			chromium = true
-		case x.Check == "sandbox" && strings.Contains(x.Message, "Firefox is a snap") && strings.Contains(x.Message, "widget.use-xdg-desktop-portal.native-messaging") && strings.Contains(x.Fix, "--http-service"):
+		case x.Check == "sandbox" && strings.Contains(x.Message, "Snap Firefox cannot start") && strings.Contains(x.Fix, "--http-service"):
 			snap = true
-		case x.Check == "sandbox" && strings.Contains(x.Message, "Firefox is a flatpak"):
+		case x.Check == "sandbox" && strings.Contains(x.Message, "Flatpak Firefox cannot start") && strings.Contains(x.Fix, "--http-service"):
 			flatpak = true
 		}
 	}

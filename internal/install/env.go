@@ -27,6 +27,9 @@ type Env struct {
 	User         string // Windows: the account the scheduled task runs as (DOMAIN\user)
 	UID          int    // macOS: launchctl's gui/<uid> domain
 	Registry     Registry
+	// SysRoot prefixes the system files the sandbox checks read (the portal's and the proxy's);
+	// "" is the real root. Tests point it at a fake layout.
+	SysRoot string
 
 	// Run runs a command and returns its combined output (systemctl, launchctl, schtasks, and the
 	// binary itself). Nil means "run nothing": units are written but not started.

@@ -109,6 +109,9 @@ func (e *Env) Install(o Options) ([]Change, error) {
 			return changes, err
 		}
 	}
+	if slices.Contains(browsers, Firefox) {
+		changes = append(changes, e.sandboxNotes()...)
+	}
 	if o.HTTPService {
 		cs, err := e.installService(&st, o.Binary, o.NoStart)
 		changes = append(changes, cs...)

@@ -208,13 +208,79 @@ func Detect(goos, browser string) Detection {
 	return Detection{}
 }
 
-// SandboxedFirefox lists where a Snap or Flatpak Firefox leaves traces on Linux: such a Firefox
-// cannot start a host from the usual files by itself; it asks the XDG WebExtensions portal.
-var SandboxedFirefox = []struct {
-	Kind     string // "snap" or "flatpak"
-	HomeDir  string // relative to home
-	AppPaths []string
-}{
-	{"snap", filepath.Join("snap", "firefox"), []string{"/snap/bin/firefox", "/snap/firefox"}},
-	{"flatpak", filepath.Join(".var", "app", "org.mozilla.firefox"), []string{"/var/lib/flatpak/app/org.mozilla.firefox"}},
+// Sandbox is where a Snap or Flatpak Firefox keeps its files on Linux. Such a Firefox cannot start
+// a host by itself; it asks the WebExtensions portal or the Native Messaging Proxy, which read the
+// host's own manifest locations (docs/NATIVE-MESSAGING.md, "Snap and Flatpak Firefox").
+type Sandbox struct {
+	Kind  string // "snap" or "flatpak"
+	Title string // "Snap", "Flatpak"
+	// AppID is the application id the portal's permission store records answers under.
+	AppID    string
+	HomeDirs []string // traces relative to home
+	AppPaths []string // traces outside home
+	// ProfileRoots (relative to home) hold the Firefox profiles, each with prefs.js and user.js.
+	ProfileRoots []string
+	// PortalDefault is PortalPref's value when no profile sets it: Canonical's Snap patches it
+	// to 2; Mozilla's own builds (the Flatpak) keep 0.
+	PortalDefault int
+	// Overrides (relative to home, or absolute) are the files granting a Flatpak more bus access.
+	Overrides []string
 }
+
+// Sandboxes lists the sandboxed Firefox packagings we know.
+var Sandboxes = []Sandbox{
+	{
+		Kind: "snap", Title: "Snap", AppID: "snap.firefox",
+		HomeDirs:      []string{filepath.Join("snap", "firefox")},
+		AppPaths:      []string{"/snap/bin/firefox", "/snap/firefox"},
+		ProfileRoots:  []string{filepath.Join("snap", "firefox", "common", ".mozilla", "firefox")},
+		PortalDefault: 2,
+	},
+	{
+		Kind: "flatpak", Title: "Flatpak", AppID: "org.mozilla.firefox",
+		HomeDirs: []string{filepath.Join(".var", "app", "org.mozilla.firefox"), filepath.Join(".local", "share", "flatpak", "app", "org.mozilla.firefox")},
+		AppPaths: []string{"/var/lib/flatpak/app/org.mozilla.firefox"},
+		ProfileRoots: []string{
+			filepath.Join(".var", "app", "org.mozilla.firefox", ".mozilla", "firefox"),
+			filepath.Join(".var", "app", "org.mozilla.firefox", "config", "mozilla", "firefox"),
+		},
+		Overrides: []string{
+			filepath.Join(".local", "share", "flatpak", "overrides", "org.mozilla.firefox"),
+			"/var/lib/flatpak/overrides/org.mozilla.firefox",
+			filepath.Join(".local", "share", "flatpak", "app", "org.mozilla.firefox", "current", "active", "metadata"),
+			"/var/lib/flatpak/app/org.mozilla.firefox/current/active/metadata",
+		},
+	},
+}
+
+// Firefox prefs that send native messaging through a service outside the sandbox: 0 never, 1
+// always, 2 only when Firefox runs in a Snap or Flatpak.
+const (
+	PortalPref = "widget.use-xdg-desktop-portal.native-messaging"
+	ProxyPref  = "widget.use-xdg-desktop-portal.native-messaging-proxy"
+)
+
+// The two services, and the files their packages install (absolute, or relative to home).
+const (
+	PortalName = "org.freedesktop.portal.WebExtensions"
+	ProxyName  = "org.freedesktop.NativeMessagingProxy"
+)
+
+var (
+	// PortalFiles describe the WebExtensions interface, which only Ubuntu's xdg-desktop-portal has.
+	PortalFiles = []string{
+		"/usr/share/dbus-1/interfaces/" + PortalName + ".xml",
+		"/usr/local/share/dbus-1/interfaces/" + PortalName + ".xml",
+	}
+	// PortalBinaries carry the interface name when it is compiled in (the XML above ships in a
+	// -dev package on some distributions).
+	PortalBinaries = []string{"/usr/libexec/xdg-desktop-portal", "/usr/lib/xdg-desktop-portal"}
+	// ProxyFiles are the proxy's D-Bus activation files.
+	ProxyFiles = []string{
+		"/usr/share/dbus-1/services/" + ProxyName + ".service",
+		"/usr/local/share/dbus-1/services/" + ProxyName + ".service",
+		filepath.Join(".local", "share", "dbus-1", "services", ProxyName+".service"),
+	}
+	// PermissionStore is the portal's table of answers, relative to home.
+	PermissionStore = filepath.Join(".local", "share", "flatpak", "db", "webextensions")
+)
