@@ -42,7 +42,7 @@ func BenchmarkSpawnGetProfiles(b *testing.B) {
 	var fixtures []fixture
 	for _, n := range []int{10, 1000, 10000} {
 		home := b.TempDir()
-		writeProfiles(b, home, n)
+		testaws.WriteProfiles(b, home, n)
 		manifest := testaws.WriteFile(b, filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json"),
 			testaws.Manifest(bin, "allowed_extensions", testExtID), 0o644)
 		fixtures = append(fixtures, fixture{n, manifest, home})
@@ -138,27 +138,6 @@ func vmHWM(pid int) int64 {
 		}
 	}
 	return 0
-}
-
-// writeProfiles writes a realistic mix of n profiles into home/.aws.
-func writeProfiles(b *testing.B, home string, n int) {
-	var cfg, cred strings.Builder
-	cfg.WriteString("[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n")
-	for i := 0; i < n; i++ {
-		switch i % 4 {
-		case 0:
-			fmt.Fprintf(&cred, "[user-%d]\naws_access_key_id = AKIAEXAMPLE%09d\naws_secret_access_key = secret%d\n\n", i, i, i)
-		case 1:
-			fmt.Fprintf(&cfg, "[profile prod-role-%d]\nrole_arn = arn:aws:iam::%012d:role/Admin\nsource_profile = user-%d\nregion = eu-west-1\n\n", i, i, i-1)
-		case 2:
-			fmt.Fprintf(&cfg, "[profile dev-sso-%d]\nsso_session = corp\nsso_account_id = %012d\nsso_role_name = Developer\nregion = us-west-2\n\n", i, i)
-		case 3:
-			fmt.Fprintf(&cred, "[staging-temp-%d]\naws_access_key_id = ASIAEXAMPLE%09d\naws_secret_access_key = s%d\naws_session_token = t%d\n# Expires 2030-01-01 00:00:00\n\n", i, i, i, i)
-		}
-	}
-	dir := filepath.Join(home, ".aws")
-	testaws.WriteFile(b, filepath.Join(dir, "config"), cfg.String(), 0o600)
-	testaws.WriteFile(b, filepath.Join(dir, "credentials"), cred.String(), 0o600)
 }
 
 // BenchmarkSpawnOpenProfile: spawn the host, send openProfile for a role profile, read the

@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -217,6 +218,30 @@ func WriteFile(tb testing.TB, path, content string, mode os.FileMode) string {
 		tb.Fatal(err)
 	}
 	return path
+}
+
+// WriteProfiles writes a realistic mix of n profiles into home/.aws (the benchmarks' fixture): a
+// quarter each long-term keys (credentials), roles sourced from them and SSO (config), and
+// session keys with an "# Expires" comment (credentials).
+func WriteProfiles(tb testing.TB, home string, n int) {
+	tb.Helper()
+	var cfg, cred strings.Builder
+	cfg.WriteString("[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n")
+	for i := 0; i < n; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&cred, "[user-%d]\naws_access_key_id = AKIAEXAMPLE%09d\naws_secret_access_key = secret%d\n\n", i, i, i)
+		case 1:
+			fmt.Fprintf(&cfg, "[profile prod-role-%d]\nrole_arn = arn:aws:iam::%012d:role/Admin\nsource_profile = user-%d\nregion = eu-west-1\n\n", i, i, i-1)
+		case 2:
+			fmt.Fprintf(&cfg, "[profile dev-sso-%d]\nsso_session = corp\nsso_account_id = %012d\nsso_role_name = Developer\nregion = us-west-2\n\n", i, i)
+		case 3:
+			fmt.Fprintf(&cred, "[staging-temp-%d]\naws_access_key_id = ASIAEXAMPLE%09d\naws_secret_access_key = s%d\naws_session_token = t%d\n# Expires 2030-01-01 00:00:00\n\n", i, i, i, i)
+		}
+	}
+	dir := filepath.Join(home, ".aws")
+	WriteFile(tb, filepath.Join(dir, "config"), cfg.String(), 0o600)
+	WriteFile(tb, filepath.Join(dir, "credentials"), cred.String(), 0o600)
 }
 
 // SSOEntry is a token `aws sso login` caches.
