@@ -161,6 +161,9 @@ var timeLayouts = []string{
 	"2006-01-02T15:04Z07:00",               // no seconds
 }
 
+// zonelessLayouts are the layouts of timeLayouts without a zone.
+var zonelessLayouts = []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04"}
+
 // ParseTime parses the timestamps found in the SSO token cache and in credentials files:
 // RFC 3339 with or without a fraction and with "Z" or a numeric offset (+00:00, +0000), the old
 // AWS CLI's "2021-12-11T07:18:18UTC", and "YYYY-MM-DD HH:MM:SS" (a space instead of "T"). A
@@ -181,7 +184,13 @@ func ParseTime(s string) (time.Time, error) {
 		}
 	}
 	ns := string(norm)
-	for _, layout := range timeLayouts {
+	layouts := timeLayouts
+	if strings.Trim(ns[11:], "0123456789:.") == "" {
+		// No zone (the "# Expires" comments): only the zone-less layouts can match, and each
+		// failed time.Parse costs an error value.
+		layouts = zonelessLayouts
+	}
+	for _, layout := range layouts {
 		if t, err := time.Parse(layout, ns); err == nil {
 			return t.UTC(), nil
 		}

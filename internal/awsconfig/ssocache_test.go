@@ -47,6 +47,9 @@ func TestParseTime(t *testing.T) {
 		{"2021-12-11 07:18:18", utc(2021, 12, 11, 7, 18, 18, 0)},
 		{"2021-12-11 07:18:18+00:00", utc(2021, 12, 11, 7, 18, 18, 0)},
 		{"2021-12-11T07:18:18", utc(2021, 12, 11, 7, 18, 18, 0)},
+		{"2021-12-11T07:18:18.25", utc(2021, 12, 11, 7, 18, 18, 250)},
+		{"2021-12-11 07:18", utc(2021, 12, 11, 7, 18, 0, 0)},
+		{"2021-12-11 07:18+01:00", utc(2021, 12, 11, 6, 18, 0, 0)},
 		{"2021-12-11t07:18:18z", utc(2021, 12, 11, 7, 18, 18, 0)},
 		{"  2024-01-01T00:00:00Z\n", utc(2024, 1, 1, 0, 0, 0, 0)},
 	}
@@ -239,11 +242,16 @@ func TestReadSSOTokenArguments(t *testing.T) {
 
 func FuzzParseTime(f *testing.F) {
 	for _, s := range []string{"2024-01-01T00:00:00Z", "2024-01-01T15:11:53.540Z", "2021-12-11T07:18:18UTC",
-		"2024-01-01T00:00:00+00:00", "2024-01-01 00:00:00", "2024-01-01T00:00:00+0000", "x"} {
+		"2024-01-01T00:00:00+00:00", "2024-01-01 00:00:00", "2024-01-01T00:00:00+0000", "x",
+		"2024-01-01 00:00", "2024-01-01T00:00:00.5", "2024-01-01T00:00:00.", "2024-01-01T0:0:0", "2024-01-01T00:00:00:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := ParseTime(s)
+		// ParseTime tries only the layouts that can match; trying them all must agree.
+		if want, werr := parseTimeAnyLayout(s); (err == nil) != (werr == nil) || !got.Equal(want) {
+			t.Fatalf("ParseTime(%q) = %v, %v; every layout in turn gives %v, %v", s, got, err, want, werr)
+		}
 		if err != nil {
 			return
 		}
@@ -255,6 +263,29 @@ func FuzzParseTime(f *testing.F) {
 			t.Fatalf("round trip of %q: %v, %v", s, again, err)
 		}
 	})
+}
+
+// parseTimeAnyLayout is ParseTime trying every layout in turn.
+func parseTimeAnyLayout(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if len(s) < len("2006-01-02T15:04") {
+		return time.Time{}, errors.New("short")
+	}
+	norm := []byte(s)
+	if norm[10] == ' ' || norm[10] == 't' {
+		norm[10] = 'T'
+	}
+	for i := 11; i < len(norm); i++ {
+		if c := norm[i]; c >= 'a' && c <= 'z' {
+			norm[i] = c - 'a' + 'A'
+		}
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, string(norm)); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("no layout")
 }
 
 func BenchmarkReadSSOTokenScan(b *testing.B) {
