@@ -87,7 +87,10 @@ func ReadAll(f *os.File, fi fs.FileInfo, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, tooLarge(f.Name(), limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// One buffer of the size the stat gave (and one byte more, to see EOF without growing), rather
+	// than io.ReadAll's doubling from 512 bytes: a 1 MB config file was read in a dozen copies.
+	data := make([]byte, 0, fi.Size()+1)
+	data, err := readAll(io.LimitReader(f, limit+1), data)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", f.Name(), err)
 	}
@@ -95,6 +98,23 @@ func ReadAll(f *os.File, fi fs.FileInfo, limit int64) ([]byte, error) {
 		return nil, tooLarge(f.Name(), limit)
 	}
 	return data, nil
+}
+
+// readAll is io.ReadAll into buf's spare capacity, growing it only when r yields more.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func tooLarge(path string, limit int64) error {
