@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -41,10 +42,12 @@ func tokenUsage(w io.Writer) { fmt.Fprintf(w, "Usage: %s\n", tokenHelp) }
 // tokens are masked, so that a chmod to run stays readable.
 type redactingWriter struct{ w io.Writer }
 
-var tokenLike = regexp.MustCompile(`awspc_[A-Za-z0-9_]*|(?:^|[^A-Za-z0-9])[A-Za-z0-9]{43}(?:[^A-Za-z0-9]|$)`)
+var tokenLike = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`awspc_[A-Za-z0-9_]*|(?:^|[^A-Za-z0-9])[A-Za-z0-9]{43}(?:[^A-Za-z0-9]|$)`)
+}) // lazy: keeps process start fast
 
 func (r redactingWriter) Write(p []byte) (int, error) {
-	out := tokenLike.ReplaceAllFunc(p, func(m []byte) []byte {
+	out := tokenLike().ReplaceAllFunc(p, func(m []byte) []byte {
 		if bytes.HasPrefix(m, []byte(token.Prefix)) {
 			return []byte(logging.Mask)
 		}

@@ -531,7 +531,7 @@ func (s *Server) regions(x *exchange, rt *route, body []byte) {
 	if part == "" {
 		part = "aws"
 	}
-	list, ok := regionTable[part]
+	list, ok := regionTable()[part]
 	if !ok {
 		x.fail(http.StatusBadRequest, apierr.CodeInvalidPartition, "unknown partition; use aws, aws-us-gov, aws-cn or aws-eusc")
 		return

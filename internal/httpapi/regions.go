@@ -1,6 +1,10 @@
 package httpapi
 
-import "github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
+import (
+	"sync"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
+)
 
 // Region is one entry of the /regions reply.
 type Region struct {
@@ -11,7 +15,8 @@ type Region struct {
 
 // regionTable is the region list of each partition with a public console, from the one
 // partition table (no network, no SDK endpoint tables); the extension's region menu shows it.
-var regionTable = func() map[string][]Region {
+// Built on first use: a native host process never needs it.
+var regionTable = sync.OnceValue(func() map[string][]Region {
 	t := map[string][]Region{}
 	for _, id := range partition.WithConsole() {
 		for _, r := range partition.Lookup(id).Regions {
@@ -19,4 +24,4 @@ var regionTable = func() map[string][]Region {
 		}
 	}
 	return t
-}()
+})
