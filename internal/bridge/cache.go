@@ -75,22 +75,8 @@ func (s *Service) buildID() string {
 // cachedList returns the stored reply when it is still exactly what a rebuild would produce, and
 // the time it goes stale (0: no expiry ahead).
 func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, int64, bool) {
-	// Only a private regular file in a private directory of ours, never through a symlink, and
-	// without blocking on a FIFO or reading a device put in the file's place: someone else could
-	// have written anything else, so it is never trusted.
-	if fsafe.CheckDir(s.CacheDir) != nil {
-		return nil, 0, false
-	}
-	f, fi, err := fsafe.OpenNoFollow(filepath.Join(s.CacheDir, cacheFile))
-	if err != nil {
-		return nil, 0, false
-	}
-	defer f.Close()
-	if fsafe.CheckPrivate(f.Name(), fi) != nil {
-		return nil, 0, false
-	}
-	data, err := fsafe.ReadAll(f, fi, MaxReply+64<<10)
-	if err != nil {
+	data, ok := s.readCacheFile(cacheFile, MaxReply+64<<10)
+	if !ok {
 		return nil, 0, false
 	}
 	nl := bytes.IndexByte(data, '\n')
@@ -141,17 +127,97 @@ func (s *Service) storeList(reply []byte, validUntil int64, stamps []fileStamp, 
 	if err != nil {
 		return
 	}
+	s.writeCacheFile(cacheFile, append(append(head, '\n'), reply...))
+}
+
+// readCacheFile reads name in the cache directory. Only a private regular file in a private
+// directory of ours, never through a symlink, and without blocking on a FIFO or reading a device
+// put in the file's place: someone else could have written anything else, so it is never trusted.
+func (s *Service) readCacheFile(name string, limit int64) ([]byte, bool) {
+	if fsafe.CheckDir(s.CacheDir) != nil {
+		return nil, false
+	}
+	f, fi, err := fsafe.OpenNoFollow(filepath.Join(s.CacheDir, name))
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	if fsafe.CheckPrivate(f.Name(), fi) != nil {
+		return nil, false
+	}
+	data, err := fsafe.ReadAll(f, fi, limit)
+	return data, err == nil
+}
+
+// writeCacheFile replaces name in the cache directory (created private when missing) with data.
+// Failures only cost speed, so they are logged, not returned.
+func (s *Service) writeCacheFile(name string, data []byte) {
 	if err := fsafe.EnsureDir(s.CacheDir, false); err != nil {
-		s.Log.Warn().Err(err).Msg("reply cache: not using the directory")
+		s.Log.Warn().Err(err).Msg("cache: not using the directory")
 		return
 	}
-	pf, err := fsafe.NewPending(filepath.Join(s.CacheDir, cacheFile), fsafe.FileMode)
+	pf, err := fsafe.NewPending(filepath.Join(s.CacheDir, name), fsafe.FileMode)
 	if err != nil {
 		return
 	}
 	defer pf.Cleanup()
-	if _, err := pf.Write(append(append(head, '\n'), reply...)); err != nil {
+	if _, err := pf.Write(data); err != nil {
 		return
 	}
-	_ = pf.CommitNoSync() // a cache: a crash only costs a rebuild
+	_ = pf.CommitNoSync() // a cache: a crash only costs a rebuild (or a second look)
+}
+
+// The empty-file sightings: a native host is a process per request, so what one process saw of
+// an empty AWS file (settle.go's emptyTrusted) is kept here for the next one. Each entry is a
+// file's stamp and when it was first seen empty with that stamp; an entry whose stamp no longer
+// matches is never used.
+const emptyFile = "empty-files.v1"
+
+// maxEmptyMarks bounds the file (config and credentials, under a few AWS_CONFIG_FILE settings).
+const maxEmptyMarks = 16
+
+type emptyRecord struct {
+	Stamp   fileStamp `json:"stamp"`
+	SinceNs int64     `json:"since_ns"`
+}
+
+// loadEmptyMarks returns the sightings on disk by path (nil when there are none or the cache is off).
+func (s *Service) loadEmptyMarks() map[string]emptyMark {
+	if s.CacheDir == "" {
+		return nil
+	}
+	data, ok := s.readCacheFile(emptyFile, 64<<10)
+	if !ok {
+		return nil
+	}
+	var recs []emptyRecord
+	if json.Unmarshal(data, &recs) != nil {
+		return nil
+	}
+	marks := make(map[string]emptyMark, len(recs))
+	for _, r := range recs {
+		marks[r.Stamp.Path] = emptyMark{st: r.Stamp, since: time.Unix(0, r.SinceNs)}
+	}
+	return marks
+}
+
+// storeEmptyMarks writes marks (with those on disk for other paths, up to maxEmptyMarks).
+func (s *Service) storeEmptyMarks(marks, disk map[string]emptyMark) {
+	if s.CacheDir == "" {
+		return
+	}
+	recs := make([]emptyRecord, 0, len(marks))
+	for _, m := range marks {
+		recs = append(recs, emptyRecord{Stamp: m.st, SinceNs: m.since.UnixNano()})
+	}
+	for p, m := range disk {
+		if _, ours := marks[p]; !ours && len(recs) < maxEmptyMarks {
+			recs = append(recs, emptyRecord{Stamp: m.st, SinceNs: m.since.UnixNano()})
+		}
+	}
+	data, err := json.Marshal(recs)
+	if err != nil {
+		return
+	}
+	s.writeCacheFile(emptyFile, data)
 }

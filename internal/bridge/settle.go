@@ -30,8 +30,11 @@ import (
 // and a loaded machine can preempt the writer between the two for a good part of a second), so
 // an empty file is trusted only once it has been seen empty and unchanged for emptyConfirm, as
 // long as the settle window: the promise is the same for a truncation as for a write. The first
-// sighting is remembered, so a long-lived server looks twice once, not per request; a missing
-// file costs nothing.
+// sighting is remembered, in memory and in the cache directory (cache.go), so a long-lived
+// server looks twice once, not per request, and a native host (a process per request) trusts at
+// once a file an earlier process saw empty, with the same stamp, long enough ago. A stamp caught
+// mid-truncation does not come back once the write is done (the writer's times and size move
+// on), so a sighting of it is never matched later. A missing file costs nothing.
 //
 // The guarantee holds for writers that finish within settleWindow; a writer that stalls longer
 // mid-write leaves a file that cannot be told from one the user saved that way.
@@ -42,9 +45,11 @@ var (
 	// listCacheTTL bounds how long the in-memory list is served, so an "expired" flag is at most
 	// that late even when no recorded expiry says when to rebuild.
 	listCacheTTL = time.Second
-	// load reads the files and newTimer times the waits; tests replace them.
-	load     = awsconfig.Load
-	newTimer = time.NewTimer
+	// load reads the files, newTimer times the waits and wallClock dates the sightings of empty
+	// files; tests replace them.
+	load      = awsconfig.Load
+	newTimer  = time.NewTimer
+	wallClock = time.Now
 )
 
 // errUnstable is the clear error for files that never settle within a request's deadline.
@@ -189,13 +194,16 @@ func (s *Service) loadSettled(ctx context.Context, until time.Time) (*awsconfig.
 }
 
 // emptyTrusted reports whether every empty file in st has been seen empty, with this stamp, for
-// at least emptyConfirm.
+// at least emptyConfirm: by this process or, through the cache directory, an earlier one. A
+// sighting dated in the future (the clock was set back) counts as none.
 func (s *Service) emptyTrusted(st []fileStamp) bool {
 	sh := s.state()
-	now := time.Now()
+	now := wallClock()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	ok := true
+	ok, changed := true, false
+	var disk map[string]emptyMark
+	diskRead := false
 	for _, f := range st {
 		if !f.Exists || f.Size != 0 {
 			delete(sh.empty, f.Path)
@@ -203,11 +211,20 @@ func (s *Service) emptyTrusted(st []fileStamp) bool {
 		}
 		m, seen := sh.empty[f.Path]
 		if !seen || m.st != f {
-			sh.empty[f.Path] = emptyMark{st: f, since: now}
-			ok = false
-		} else if now.Sub(m.since) < emptyConfirm {
+			if !diskRead {
+				disk, diskRead = s.loadEmptyMarks(), true
+			}
+			if m, seen = disk[f.Path]; !seen || m.st != f || m.since.After(now) {
+				m, seen, changed = emptyMark{st: f, since: now}, false, true
+			}
+			sh.empty[f.Path] = m
+		}
+		if !seen || now.Sub(m.since) < emptyConfirm {
 			ok = false
 		}
+	}
+	if changed {
+		s.storeEmptyMarks(sh.empty, disk)
 	}
 	return ok
 }

@@ -28,7 +28,7 @@ var Vars = []Var{
 	{"AWS_PROFILE_BRIDGE_SIGNIN_ENDPOINT", "https://<partition sign-in host>/federation", "full URL of the federation endpoint for getSigninToken (tests point it at a local fake)"},
 	{"AWS_PROFILE_BRIDGE_PORT", "10999", "TCP port of the HTTP fallback on 127.0.0.1"},
 	{"AWS_PROFILE_BRIDGE_CONFIG_DIR", "$XDG_CONFIG_HOME/aws-profile-bridge or ~/.config/aws-profile-bridge", "directory of the API token store"},
-	{"AWS_PROFILE_BRIDGE_CACHE_DIR", "$XDG_CACHE_HOME/aws-profile-bridge or ~/.cache/aws-profile-bridge (macOS ~/Library/Caches/aws-profile-bridge, Windows %LOCALAPPDATA%\\aws-profile-bridge\\cache)", "where the host keeps its last getProfiles reply (no secrets) to skip re-parsing unchanged files; \"off\" disables it"},
+	{"AWS_PROFILE_BRIDGE_CACHE_DIR", "$XDG_CACHE_HOME/aws-profile-bridge or ~/.cache/aws-profile-bridge (macOS ~/Library/Caches/aws-profile-bridge, Windows %LOCALAPPDATA%\\aws-profile-bridge\\cache)", "where the host keeps its last getProfiles reply (no secrets) to skip re-parsing unchanged files, and when it saw an AWS file empty; \"off\" disables both"},
 	{"AWS_PROFILE_BRIDGE_BROWSER", "the desktop's default browser (xdg-open, open, rundll32)", "command that opens an SSO sign-in page, given the URL as its last argument (words split at spaces)"},
 	{"AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN", "1", "0 stops a click on an SSO profile without a usable token from starting the sign-in (the reply then names `aws-profile-bridge sso login`)"},
 	{"AWS_CONFIG_FILE", "~/.aws/config", "the AWS config file (the SDK's variable)"},
