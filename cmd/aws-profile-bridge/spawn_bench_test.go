@@ -20,13 +20,19 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
-// BenchmarkSpawnGetProfiles measures what the extension waits for: start the host, send
-// getProfiles, read the reply, close stdin, wait for exit. "floor" is a trivial Go host that
-// answers one fixed frame; "cold" parses the files on every request, "warm" is served from the
-// reply cache. Reported: mean ns/op, the median (p50-ms), the slowest run (max-ms),
-// and the peak RSS of the host process (peak-RSS-MB, from the kernel's rusage).
-// `make bench` runs it and prints the table.
-func BenchmarkSpawnGetProfiles(b *testing.B) {
+// benchSizes are the profile counts of the spawn benchmark's rows (scripts/bench.sh prints them).
+var benchSizes = []int{10, 1000, 5000, 10000}
+
+// BenchmarkSpawn measures what the extension waits for: start the host, send a request, read
+// the reply (then close stdin and wait for exit, untimed). Rows: "floor", a trivial Go host that
+// answers one fixed frame (process start alone); "version", the host's cheapest action (its own
+// start-up cost); "cold", getProfiles with the reply cache off, both files parsed on every
+// request; "warm", getProfiles served from the reply cache because the files did not change
+// (the common case: the popup opens again; files under 32 KiB are never cached, so the
+// 10-profile warm row is a second cold one). Reported: mean ns/op, the median (p50-ms), the
+// slowest run (max-ms) and the host's peak RSS (peak-RSS-MB). `make bench` prints them as a table
+// next to the targets.
+func BenchmarkSpawn(b *testing.B) {
 	bin := hostBinary(b)
 	floor := filepath.Join(b.TempDir(), "floorhost")
 	fb := exec.Command("go", "build", "-o", floor, "./testdata/floorhost")
@@ -34,28 +40,34 @@ func BenchmarkSpawnGetProfiles(b *testing.B) {
 	if out, err := fb.CombinedOutput(); err != nil {
 		b.Fatalf("build floor host: %v\n%s", err, out)
 	}
-	b.Run("floor", func(b *testing.B) { benchSpawn(b, floor, nil, nil) })
 	type fixture struct {
 		n              int
 		manifest, home string
 	}
 	var fixtures []fixture
-	for _, n := range []int{10, 1000, 10000} {
+	for _, n := range benchSizes {
 		home := b.TempDir()
 		testaws.WriteProfiles(b, home, n)
 		manifest := testaws.WriteFile(b, filepath.Join(home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json"),
 			testaws.Manifest(bin, "allowed_extensions", testExtID), 0o644)
 		fixtures = append(fixtures, fixture{n, manifest, home})
 	}
-	// cold: the reply cache off, every request parses both files. warm: the files are unchanged
-	// since the last request, so the reply comes from the cache (the common case: the popup opens
-	// again). The cache trusts no file changed within the last 3 s, hence the wait.
-	time.Sleep(300 * time.Millisecond) // the host waits for files changed in the last 250 ms to settle
+	b.Run("floor", func(b *testing.B) { benchSpawn(b, floor, nil, nil) })
+	b.Run("version", func(b *testing.B) {
+		f := fixtures[0]
+		env := []string{"HOME=" + f.home, "PATH=" + os.Getenv("PATH")}
+		benchSpawnRequest(b, bin, []string{f.manifest, testExtID}, env, `{"action":"version"}`, `"version"`)
+	})
+	// The host waits for files changed in the last 250 ms to settle, and the reply cache trusts
+	// no file changed within the last 3 s: the cold rows run after the first wait, the warm ones
+	// after the second.
+	settled := time.Now().Add(300 * time.Millisecond)
+	time.Sleep(time.Until(settled))
 	for _, f := range fixtures {
 		env := []string{"HOME=" + f.home, "PATH=" + os.Getenv("PATH"), "AWS_PROFILE_BRIDGE_CACHE_DIR=off"}
 		b.Run(fmt.Sprintf("cold/profiles=%d", f.n), func(b *testing.B) { benchSpawn(b, bin, []string{f.manifest, testExtID}, env) })
 	}
-	time.Sleep(3100 * time.Millisecond)
+	time.Sleep(time.Until(settled.Add(2800 * time.Millisecond)))
 	for _, f := range fixtures {
 		env := []string{"HOME=" + f.home, "PATH=" + os.Getenv("PATH")}
 		benchSpawnOnce(b, bin, []string{f.manifest, testExtID}, env) // fills the cache
