@@ -7,9 +7,12 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
-// This file writes profiles.Profile as JSON without reflection: getProfiles with 10 000 profiles
-// spent more time in encoding/json than in parsing. The output is byte for byte what json.Marshal
-// gives for a profiles.Profile (full) or a compactProfile (compact); encode_test.go checks that on
+// This file writes profiles.Profile as JSON without reflection. It exists because encoding/json,
+// even one Encoder into a pre-sized buffer, adds a good part of a cold getProfiles once the list
+// runs to thousands of profiles and falls back to the compact form, which the extension waits for
+// on every popup (docs/PERFORMANCE.md has the dated comparison; BenchmarkProfileListReply and
+// BenchmarkSpawn repeat it). The output is byte for byte what json.Marshal gives for a
+// profiles.Profile (full) or a compactProfile (compact); profilelist_test.go checks that on
 // fixed, random and fuzzed profiles. A new field in profiles.Profile must be added here too (the
 // test compares against encoding/json and fails until it is).
 

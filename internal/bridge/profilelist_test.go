@@ -113,6 +113,71 @@ func referenceProfileListReply(list []profiles.Profile, warnings []string, offse
 	return b.Bytes(), nil
 }
 
+// presizedJSONProfileListReply is encoding/json at its best for the default list: one
+// json.Encoder into one pre-sized buffer, profile by profile, stopping at MaxReply as
+// ProfileListReply does (then the compact form). It exists for BenchmarkProfileListReply, which
+// is what keeps the hand-written encoder (encode.go) honest.
+func presizedJSONProfileListReply(list []profiles.Profile) []byte {
+	b := bytes.NewBuffer(make([]byte, 0, min(MaxReply+1024, 512+len(list)*estimatedProfileSize)))
+	enc := json.NewEncoder(b)
+	head := func() {
+		b.WriteString(`{"action":"profileList","total":`)
+		b.WriteString(strconv.Itoa(len(list)))
+		b.WriteString(`,"offset":0,"profiles":[`)
+	}
+	head()
+	fits := true
+	for i := range list {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		enc.Encode(&list[i])
+		b.Truncate(b.Len() - 1) // Encode's newline
+		if b.Len() > MaxReply {
+			fits = false
+			break
+		}
+	}
+	if fits {
+		b.WriteString("]}")
+		return b.Bytes()
+	}
+	b.Reset()
+	head()
+	n := 0
+	for i := range list {
+		mark := b.Len()
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		enc.Encode(compact(&list[i]))
+		b.Truncate(b.Len() - 1)
+		if b.Len()+1+128 > MaxReply {
+			b.Truncate(mark)
+			break
+		}
+		n++
+	}
+	b.WriteString(`],"compact":true`)
+	if n < len(list) {
+		b.WriteString(`,"next_offset":` + strconv.Itoa(n) + `,"truncated":true`)
+	}
+	b.WriteString("}")
+	return b.Bytes()
+}
+
+// The pre-sized encoding/json variant gives the same bytes (else the benchmark compares unlike
+// work).
+func TestPresizedJSONVariantMatches(t *testing.T) {
+	for _, n := range []int{0, 3, 10000} {
+		list := benchList(n)
+		want, _ := ProfileListReply(list, nil, 0, 0)
+		if got := presizedJSONProfileListReply(list); !bytes.Equal(got, want) {
+			t.Errorf("%d profiles: the encoding/json variant differs:\n%.300s\n%.300s", n, got, want)
+		}
+	}
+}
+
 // nastyStrings exercise every escaping rule of encoding/json.
 var nastyStrings = []string{
 	"", "plain", `quote " and \ backslash`, "<script>&amp;</script>", "ctl \x00\x01\x07\b\f\n\r\t\x1f\x7f",
@@ -310,6 +375,12 @@ func BenchmarkProfileListReply(b *testing.B) {
 				if _, err := referenceProfileListReply(list, nil, 0, 0); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+		b.Run(fmt.Sprintf("encoding-json-presized/profiles=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				presizedJSONProfileListReply(list)
 			}
 		})
 	}
