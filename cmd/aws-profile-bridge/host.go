@@ -19,11 +19,13 @@ import (
 
 // runHost is the native-messaging host: frames on stdin/stdout, logs to a file, nothing on stderr.
 func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
-	// A host process lives for one request or a few. Collect less often (GOGC 200: a list of
-	// 1 000 profiles is built without any collection) but keep the heap under a soft 22 MiB
-	// (10 000 profiles: peak RSS 40 -> 28 MB). GOGC and GOMEMLIMIT in the environment win.
+	// A host process lives for one request or a few, and nearly all it allocates stays live until
+	// the reply is written: collecting on the way frees little and costs time (and the collector's
+	// own memory). So no collection at all (GOGC off) until the heap nears a soft 22 MiB, which
+	// bounds the peak RSS with thousands of profiles (docs/PERFORMANCE.md). GOGC and GOMEMLIMIT
+	// in the environment win.
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
+		debug.SetGCPercent(-1)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(22 << 20)
