@@ -164,16 +164,12 @@ var timeLayouts = []string{
 // zonelessLayouts are the layouts of timeLayouts without a zone.
 var zonelessLayouts = []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04"}
 
-// ParseTime parses the timestamps found in the SSO token cache and in credentials files:
-// RFC 3339 with or without a fraction and with "Z" or a numeric offset (+00:00, +0000), the old
-// AWS CLI's "2021-12-11T07:18:18UTC", and "YYYY-MM-DD HH:MM:SS" (a space instead of "T"). A
-// timestamp without a zone is read as UTC. The result is in UTC.
-func ParseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
+// normalizeTime makes the date/time separator "T" and upper-cases what follows ("T", "Z",
+// "UTC"), for timeLayouts; ok is false when s is too short to be a timestamp.
+func normalizeTime(s string) (string, bool) {
 	if len(s) < len("2006-01-02T15:04") {
-		return time.Time{}, fmt.Errorf("unrecognised timestamp %q", s)
+		return "", false
 	}
-	// Normalise the date/time separator and the case of "T", "Z" and "UTC".
 	norm := []byte(s)
 	if norm[10] == ' ' || norm[10] == 't' {
 		norm[10] = 'T'
@@ -183,7 +179,19 @@ func ParseTime(s string) (time.Time, error) {
 			norm[i] = c - 'a' + 'A'
 		}
 	}
-	ns := string(norm)
+	return string(norm), true
+}
+
+// ParseTime parses the timestamps found in the SSO token cache and in credentials files:
+// RFC 3339 with or without a fraction and with "Z" or a numeric offset (+00:00, +0000), the old
+// AWS CLI's "2021-12-11T07:18:18UTC", and "YYYY-MM-DD HH:MM:SS" (a space instead of "T"). A
+// timestamp without a zone is read as UTC. The result is in UTC.
+func ParseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	ns, ok := normalizeTime(s)
+	if !ok {
+		return time.Time{}, fmt.Errorf("unrecognised timestamp %q", s)
+	}
 	layouts := timeLayouts
 	if strings.Trim(ns[11:], "0123456789:.") == "" {
 		// No zone (the "# Expires" comments): only the zone-less layouts can match, and each

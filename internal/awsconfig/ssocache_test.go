@@ -267,21 +267,12 @@ func FuzzParseTime(f *testing.F) {
 
 // parseTimeAnyLayout is ParseTime trying every layout in turn.
 func parseTimeAnyLayout(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if len(s) < len("2006-01-02T15:04") {
+	ns, ok := normalizeTime(strings.TrimSpace(s))
+	if !ok {
 		return time.Time{}, errors.New("short")
 	}
-	norm := []byte(s)
-	if norm[10] == ' ' || norm[10] == 't' {
-		norm[10] = 'T'
-	}
-	for i := 11; i < len(norm); i++ {
-		if c := norm[i]; c >= 'a' && c <= 'z' {
-			norm[i] = c - 'a' + 'A'
-		}
-	}
 	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, string(norm)); err == nil {
+		if t, err := time.Parse(layout, ns); err == nil {
 			return t.UTC(), nil
 		}
 	}
