@@ -30,6 +30,9 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(22 << 20)
 	}
+	if f, ok := stdout.(*os.File); ok {
+		growReplyPipe(f)
+	}
 	st, serr := loadSettings()
 	log := zerolog.Nop()
 	if l, closer, err := logging.Open(st.LogDir, st.LogLevel); err == nil {
