@@ -141,6 +141,14 @@ after=$(cd "$tmp/home" && find . -type f | sort | xargs sha256sum)
 [ "$before" = "$after" ] || fail "installing the package again changed the user's files"
 ok "installing again keeps the user's $(echo "$before" | wc -l) files (token store, log)"
 
+# The packaged manifest belongs to dpkg: the binary's own uninstall --system leaves it alone.
+HOME="$tmp/home" /usr/bin/aws-profile-bridge uninstall --system >"$tmp/uninstall.out" 2>&1 \
+  || fail "uninstall --system with the package installed failed: $(cat "$tmp/uninstall.out")"
+[ -f "$sysmanifest" ] || fail "uninstall --system removed the package's $sysmanifest"
+grep -q "package manager" "$tmp/uninstall.out" || fail "uninstall --system did not say the manifest is the package's: $(cat "$tmp/uninstall.out")"
+dpkg -V "$pkg" || fail "dpkg -V $pkg: the package's files changed"
+ok "uninstall --system leaves the package's manifest to dpkg (dpkg -V clean)"
+
 dpkg -r "$pkg" >/dev/null
 left=""
 while read -r p; do [ -e "$p" ] && left="$left $p"; done <"$tmp/absent"

@@ -169,6 +169,9 @@ func (e *Env) installBrowser(st *State, b string, o Options, ids, origins []stri
 		return nil, err
 	}
 	path := filepath.Join(dir, ManifestFile)
+	if o.Binary != PackagedBinary && packageOwned(e.GOOS, o.System, path) {
+		return []Change{{Browser: b, What: "manifest", Path: path, Action: "skipped", Note: packageNote}}, nil
+	}
 	dirMode := fs.FileMode(0o755)
 	action, err := writeIfChanged(path, content, 0o644, dirMode, st)
 	if err != nil {
@@ -244,6 +247,24 @@ func IsOurManifest(path string) bool {
 	}
 	return m.Name == HostName && isOurBinaryName(m.Path)
 }
+
+// PackagedBinary is where the .deb and .rpm packages put the binary (docs/INSTALL.md). A system
+// manifest that starts it belongs to the package manager, which must remove or replace it.
+const PackagedBinary = "/usr/bin/aws-profile-bridge"
+
+// packageOwned reports whether the system-scope manifest at path was installed by a package:
+// install --system and uninstall --system leave it to apt or dnf, so that the package's file
+// list stays true.
+func packageOwned(goos string, system bool, path string) bool {
+	if goos != "linux" || !system {
+		return false
+	}
+	m, err := ReadManifest(path)
+	return err == nil && m.Path == PackagedBinary
+}
+
+// packageNote says what to run instead of touching a packaged manifest.
+const packageNote = "installed by the aws-profile-bridge package; left to the package manager (sudo apt remove aws-profile-bridge, or sudo dnf remove aws-profile-bridge)"
 
 func isOurBinaryName(p string) bool {
 	base := strings.ToLower(filepath.Base(strings.ReplaceAll(p, `\`, "/")))

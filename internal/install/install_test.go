@@ -628,3 +628,38 @@ func hasFailure(fs []Finding, check, text string) bool {
 		return f.Status == StatusFail && f.Check == check && strings.Contains(f.Message, text) && f.Fix != ""
 	})
 }
+
+// A system manifest that starts the packaged binary belongs to the .deb or .rpm: install --system
+// (of another binary) and uninstall --system leave it to the package manager.
+func TestPackageOwnedManifest(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, bin string) string {
+		p := filepath.Join(dir, name)
+		b, err := RenderManifest(Firefox, bin, DefaultExtensionIDs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	packaged := write("packaged.json", PackagedBinary)
+	local := write("local.json", "/usr/local/bin/aws-profile-bridge")
+	for _, tc := range []struct {
+		goos   string
+		system bool
+		path   string
+		want   bool
+	}{
+		{"linux", true, packaged, true},
+		{"linux", false, packaged, false},
+		{"linux", true, local, false},
+		{"darwin", true, packaged, false},
+		{"linux", true, filepath.Join(dir, "missing.json"), false},
+	} {
+		if got := packageOwned(tc.goos, tc.system, tc.path); got != tc.want {
+			t.Errorf("packageOwned(%s, system=%v, %s) = %v, want %v", tc.goos, tc.system, filepath.Base(tc.path), got, tc.want)
+		}
+	}
+}

@@ -77,6 +77,10 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 			removed[p] = true // gone already: forget it
 			continue
 		}
+		if packageOwned(e.GOOS, o.System, p) {
+			changes = append(changes, Change{Browser: b, What: "manifest", Path: p, Action: "skipped", Note: packageNote})
+			continue
+		}
 		if !IsOurManifest(p) {
 			changes = append(changes, Change{Browser: b, What: "manifest", Path: p, Action: "skipped",
 				Note: "not ours (another host name or program); left alone"})
