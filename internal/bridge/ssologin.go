@@ -41,6 +41,10 @@ func (s *Service) startSSOLogin(ctx context.Context, profile string, err error) 
 	st, lerr := s.SSOLogin(ctx, SSOTarget{Session: need.Session, Profile: need.Profile})
 	if lerr != nil {
 		s.Log.Warn().Str("profile", profile).Err(lerr).Msg("sso: could not start the sign-in")
+		if host, kind, ok := apierr.NetFailure(lerr); ok {
+			// Offline: say so, rather than naming a login command that would fail the same way.
+			return apierr.Unreachable(lerr, host, kind, "IAM Identity Center")
+		}
 		return err
 	}
 	msg := fmt.Sprintf("sign in to IAM Identity Center: approve the request in the browser page that just opened (it shows the code %s), then click %s again", st.UserCode, profile)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -46,6 +48,9 @@ region = eu-west-1
 		{"chained to a legacy profile", "chained", SSOLoginStart{UserCode: "X"}, nil, &SSOTarget{Profile: "legacy"}, "sso_login_started", "click chained again"},
 		{"already waiting", "dev", SSOLoginStart{AlreadyRunning: true}, nil, &SSOTarget{Session: "corp"}, "sso_login_started", "already waiting"},
 		{"cannot start", "dev", SSOLoginStart{}, errors.New("no network"), &SSOTarget{Session: "corp"}, "sso_token_missing", "aws-profile-bridge sso login --sso-session corp"},
+		{"offline", "dev", SSOLoginStart{}, &url.Error{Op: "Post", URL: "https://oidc.eu-west-1.amazonaws.com/client/register",
+			Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "oidc.eu-west-1.amazonaws.com"}}},
+			&SSOTarget{Session: "corp"}, "aws_unreachable", "cannot reach oidc.eu-west-1.amazonaws.com for IAM Identity Center"},
 		{"not SSO", "keys", SSOLoginStart{}, nil, nil, "no_credentials", ""},
 	}
 	for _, tc := range tests {
