@@ -142,3 +142,19 @@ func TestProfileNameNotUTF8(t *testing.T) {
 		t.Errorf("console by the shown name: exit %d %q %q", code, out, errOut)
 	}
 }
+
+// TestMFAWithStdinFromDevNull: /dev/null is a character device but no terminal: no prompt that
+// waits for nothing, the message says to pass --mfa-code.
+func TestMFAWithStdinFromDevNull(t *testing.T) {
+	cliHome(t)
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	var out, errOut strings.Builder
+	code := run([]string{"console", "mfa"}, null, &out, &errOut)
+	if code != 1 || strings.Contains(errOut.String(), "MFA code for") || !strings.Contains(errOut.String(), "--mfa-code") {
+		t.Errorf("exit %d, stderr %q; want no prompt and a message naming --mfa-code", code, errOut.String())
+	}
+}

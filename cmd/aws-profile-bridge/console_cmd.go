@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-isatty"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 )
@@ -207,11 +209,9 @@ func parseWithPositional(fs *flag.FlagSet, args []string, stdout io.Writer) (pos
 	}
 }
 
+// isTerminal reports whether r is a terminal a person can type an MFA code into. A character
+// device is not enough: /dev/null is one too, and a prompt there waits for nothing.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
