@@ -165,6 +165,7 @@ func TestSSOLoginThenConsole(t *testing.T) {
 	if !opened || code == "" || !strings.Contains(stdout.String(), "Signed in to sso-session corp; the token expires at ") {
 		t.Fatalf("stdout %q stderr %q", stdout.String(), errAll.String())
 	}
+	t.Logf("$ aws-profile-bridge sso login --sso-session corp --no-browser\n%s%s", errAll.String(), stdout.String())
 	e := h.cacheEntry(t, "corp")
 	if e.RefreshToken == "" || e.ClientID == "" || e.StartURL != "https://corp.awsapps.com/start" || e.Region != "eu-central-1" {
 		t.Errorf("cache entry lacks members")
@@ -189,6 +190,7 @@ func TestSSOLoginThenConsole(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "Signed out of sso-session corp") {
 		t.Fatalf("logout: %v %s", err, out)
 	}
+	t.Logf("$ aws-profile-bridge sso logout --profile dev-sso\n%s", out)
 	if lo := h.fake.Find("Logout"); len(lo) != 1 || lo[0].BearerToken != e.AccessToken {
 		t.Errorf("portal Logout: %+v", len(lo))
 	}
@@ -289,6 +291,7 @@ func TestSSOPopulateCommand(t *testing.T) {
 	if err != nil || !bytes.Equal(now, old) || !strings.Contains(string(out), "+[profile Sand-box.Admin]") || !strings.Contains(string(out), "nothing written") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
+	t.Logf("$ aws-profile-bridge sso populate --sso-session corp --dry-run\n%s", out)
 	if !strings.Contains(string(out), "note: profile Prod.Admin is defined outside") {
 		t.Errorf("no note about the clash: %s", out)
 	}
