@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 )
@@ -372,7 +373,7 @@ func shellWord(p string) string {
 		}
 		return p
 	}
-	return install.ShellQuote(p)
+	return fsafe.ShellQuote(p)
 }
 
 func reArgs(args []string) string {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/httpapi"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
@@ -102,7 +103,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 		if errors.Is(err, token.ErrInsecureStore) {
 			dir := st.ConfigDir
 			fmt.Fprintf(stderr, "aws-profile-bridge serve: refusing to start: %v\n  the token store must be yours, the directory 0700 and the file 0600; run:\n    chmod 700 %s && chmod 600 %s\n",
-				err, install.ShellQuote(dir), install.ShellQuote(filepath.Join(dir, token.FileName)))
+				err, fsafe.ShellQuote(dir), fsafe.ShellQuote(filepath.Join(dir, token.FileName)))
 			return 1
 		}
 		fmt.Fprintln(stderr, "aws-profile-bridge serve: cannot open the token store:", err)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
@@ -234,7 +235,7 @@ func (a *awsCall) load(ctx context.Context) (aws.Config, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, newErr(apierr.CodeInvalidConfig, err,
-			"the AWS SDK cannot use profile %q; run `aws configure list --profile %s` to check it", s.profile, shellQuote(s.profile))
+			"the AWS SDK cannot use profile %q; run `aws configure list --profile %s` to check it", s.profile, fsafe.ShellQuote(s.profile))
 	}
 	if cfg.HTTPClient != nil {
 		s.fedClient = cfg.HTTPClient
@@ -386,12 +387,4 @@ func parseTime(v string) (time.Time, bool) {
 	}
 	t, err := awsconfig.ParseTime(v)
 	return t, err == nil
-}
-
-// shellQuote quotes a profile name for a command line the user can paste.
-func shellQuote(v string) string {
-	if v != "" && strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.@+=,/:") == "" {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }

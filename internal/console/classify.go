@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // ctxErr returns a timeout or canceled *apierr.Error when err is due to the deadline or the caller
@@ -73,7 +74,7 @@ func (s *signer) classify(ctx context.Context, err error) *apierr.Error {
 	if errors.As(err, &pe) {
 		return newErr(apierr.CodeNoCredentials, err, "the credential_process of profile %q failed; run it in a terminal to see why", s.profile)
 	}
-	return newErr(apierr.CodeFederationFailed, err, "could not get credentials for profile %q from %s; run `aws sts get-caller-identity --profile %s` to see why", s.profile, what, shellQuote(s.profile))
+	return newErr(apierr.CodeFederationFailed, err, "could not get credentials for profile %q from %s; run `aws sts get-caller-identity --profile %s` to see why", s.profile, what, fsafe.ShellQuote(s.profile))
 }
 
 // classifyAPI maps an AWS error response.
@@ -111,7 +112,7 @@ func (s *signer) classifyAPI(err error, ae smithy.APIError, what string) *apierr
 		return newErr(apierr.CodeFederationFailed, err, "AWS is throttling %s; wait a moment and try again", what)
 	}
 	return newErr(apierr.CodeFederationFailed, err, "%s failed for profile %q with %s%s; try again, or run `aws sts get-caller-identity --profile %s` to check the profile",
-		what, s.profile, sanitize(code), detail, shellQuote(s.profile))
+		what, s.profile, sanitize(code), detail, fsafe.ShellQuote(s.profile))
 }
 
 // sanitize keeps an AWS message printable and short, scrubbed of secret-shaped values before it

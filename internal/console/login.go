@@ -7,6 +7,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
@@ -35,7 +36,7 @@ const (
 // A role whose source_profile holds a login_session, which aws-sdk-go-v2 refuses, never gets
 // here: profiles.ResolveChain reports it.
 func loginCommand(l *profiles.Link) string {
-	return "aws login --profile " + shellQuote(l.Name)
+	return "aws login --profile " + fsafe.ShellQuote(l.Name)
 }
 
 // classifyLogin maps the login provider's errors for a chain that ends in a login_session;

@@ -56,14 +56,21 @@ func want(fi fs.FileInfo) fs.FileMode {
 	return FileMode
 }
 
-// ShellQuote quotes s for a POSIX shell when it needs it, for the commands in messages.
+// ShellQuote quotes s for a POSIX shell when it needs it, so that a command in a message can be
+// pasted as it is: names and paths of letters, digits and @%+=:,./_- stay bare, a leading ~/
+// stays bare too (the shell expands it), anything else is single-quoted. It is the one quoter
+// of every command a message names.
 func ShellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-~:", r))
-	}) < 0 {
+	if s != "" && shellSafe(strings.TrimPrefix(s, "~/")) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func shellSafe(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r))
+	}) < 0
 }
 
 // EnsureFile creates the file at path (mode FileMode) when missing and checks that it is a

@@ -76,7 +76,7 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
 	if serr != nil {
-		add(Finding{Check: "state", Status: StatusWarn, Path: e.statePath(), Message: serr.Error(), Fix: "rm " + ShellQuote(e.statePath()) + " && aws-profile-bridge install"})
+		add(Finding{Check: "state", Status: StatusWarn, Path: e.statePath(), Message: serr.Error(), Fix: "rm " + fsafe.ShellQuote(e.statePath()) + " && aws-profile-bridge install"})
 	}
 	add(Finding{Check: "binary", Status: StatusInfo, Path: o.Binary, Message: fmt.Sprintf("this is aws-profile-bridge %s at %s", o.Version, o.Binary)})
 
@@ -154,7 +154,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 			if fi, err := os.Stat(q); err == nil && !fsafe.Trusted(fi) {
 				out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: q,
 					Message: fmt.Sprintf("%s has mode %o (or another owner): whoever can change it can make %s start their program instead of the host", q, fi.Mode().Perm(), title),
-					Fix:     "chmod go-w " + ShellQuote(q)})
+					Fix:     "chmod go-w " + fsafe.ShellQuote(q)})
 			}
 		}
 	}
@@ -164,7 +164,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	m, err := ReadManifest(p)
 	var fe *fsafe.FileError
 	if errors.As(err, &fe) {
-		return fail(fmt.Sprintf("the %s manifest cannot be read (%v), so %s ignores it", title, err, title), "rm "+ShellQuote(p)+" && "+fixInstall)
+		return fail(fmt.Sprintf("the %s manifest cannot be read (%v), so %s ignores it", title, err, title), "rm "+fsafe.ShellQuote(p)+" && "+fixInstall)
 	}
 	if err != nil {
 		return fail(fmt.Sprintf("the %s manifest is not valid JSON (%v), so %s ignores it", title, err, title), fixInstall+"   # rewrites it")
@@ -182,9 +182,9 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	switch {
 	case err != nil:
 		return fail(fmt.Sprintf("the %s manifest points at %s, which does not exist (moved or deleted?)", title, m.Path),
-			ShellQuote(o.Binary)+" install --browser "+b+"   # registers this binary instead")
+			fsafe.ShellQuote(o.Binary)+" install --browser "+b+"   # registers this binary instead")
 	case !fi.Mode().IsRegular() || !fsafe.IsExecutable(fi):
-		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+ShellQuote(m.Path))
+		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+fsafe.ShellQuote(m.Path))
 	}
 	if IsFirefox(b) {
 		var missing []string
@@ -230,7 +230,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	if o.Binary != "" && !sameFile(m.Path, o.Binary) {
 		out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusWarn, Path: p,
 			Message: fmt.Sprintf("the manifest starts %s, not this binary (%s)", m.Path, o.Binary),
-			Fix:     "fine if intended; to switch, run: " + ShellQuote(o.Binary) + " install --browser " + b})
+			Fix:     "fine if intended; to switch, run: " + fsafe.ShellQuote(o.Binary) + " install --browser " + b})
 	}
 	out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusOK, Path: p, Message: fmt.Sprintf("%s manifest is valid and starts %s", title, m.Path)})
 	out = append(out, e.probe(b, p, m, o, fixInstall))
@@ -260,7 +260,7 @@ func (e *Env) probe(b, p string, m Manifest, o DoctorOptions, fix string) Findin
 	reply, err := probe(m.Path, args, []byte(`{"action":"version"}`))
 	if err != nil {
 		f.Status, f.Message = StatusFail, fmt.Sprintf("starting %s the way %s does failed: %v", m.Path, Titles[b], err)
-		f.Fix = "run it by hand to see why: " + ShellQuote(m.Path) + " version; then " + fix
+		f.Fix = "run it by hand to see why: " + fsafe.ShellQuote(m.Path) + " version; then " + fix
 		return f
 	}
 	var r struct {
@@ -279,7 +279,7 @@ func (e *Env) probe(b, p string, m Manifest, o DoctorOptions, fix string) Findin
 		f.Fix = fix
 	case o.Protocol != "" && r.Protocol != o.Protocol:
 		f.Status, f.Message = StatusFail, fmt.Sprintf("the host speaks protocol %q, this binary %q", r.Protocol, o.Protocol)
-		f.Fix = ShellQuote(o.Binary) + " install --browser " + b
+		f.Fix = fsafe.ShellQuote(o.Binary) + " install --browser " + b
 	default:
 		f.Status = StatusOK
 		f.Message = fmt.Sprintf("started like %s does, the host answered: version %s, commit %s, protocol %s", Titles[b], r.Version, r.Commit, r.Protocol)
@@ -295,7 +295,7 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 		return []Finding{{Check: check, Status: StatusInfo, Path: dir, Message: fmt.Sprintf("no %s directory yet (created on first use)", what)}}
 	}
 	if err != nil {
-		return []Finding{{Check: check, Status: StatusFail, Path: dir, Message: err.Error(), Fix: "ls -ld " + ShellQuote(dir)}}
+		return []Finding{{Check: check, Status: StatusFail, Path: dir, Message: err.Error(), Fix: "ls -ld " + fsafe.ShellQuote(dir)}}
 	}
 	if !fsafe.ModesApply {
 		return []Finding{{Check: check, Status: StatusOK, Path: dir, Message: fmt.Sprintf("%s directory present (private by the profile's ACL)", what)}}
@@ -331,9 +331,9 @@ func (e *Env) checkPrivateDir(check, dir, prefix string) []Finding {
 func notPrivate(path string, err error, modeMsg string) (msg, fix string) {
 	var pe *fsafe.PermError
 	if !errors.As(err, &pe) {
-		return err.Error(), "ls -ld " + ShellQuote(path)
+		return err.Error(), "ls -ld " + fsafe.ShellQuote(path)
 	}
-	q := ShellQuote(path)
+	q := fsafe.ShellQuote(path)
 	if pe.UID != -1 {
 		return fmt.Sprintf("%s belongs to uid %d, not to you (uid %d)", path, pe.UID, pe.EUID),
 			fmt.Sprintf("sudo chown %d %s && chmod %o %s", pe.EUID, q, pe.Want, q)
@@ -401,12 +401,4 @@ func sameFile(a, b string) bool {
 	fa, err1 := os.Stat(a)
 	fb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
-}
-
-// shellQuote quotes p for a POSIX shell when it needs it.
-func ShellQuote(p string) string {
-	if p != "" && !strings.ContainsAny(p, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }

@@ -31,19 +31,19 @@ func CheckAWSFile(f AWSFile) []Finding {
 		return []Finding{finding(StatusInfo, p+" does not exist (fine if you keep no profiles there)", "")}
 	}
 	if err != nil {
-		return []Finding{finding(StatusFail, fmt.Sprintf("cannot look at %s: %v", p, err), "ls -l "+ShellQuote(p))}
+		return []Finding{finding(StatusFail, fmt.Sprintf("cannot look at %s: %v", p, err), "ls -l "+fsafe.ShellQuote(p))}
 	}
 	fi := lfi
 	if lfi.Mode()&fs.ModeSymlink != 0 {
 		target, _ := os.Readlink(p)
 		if fi, err = os.Stat(p); err != nil {
 			return []Finding{finding(StatusFail, fmt.Sprintf("%s is a symbolic link to %s, which does not exist", p, target),
-				"rm "+ShellQuote(p)+"   # or point it at your real file: ln -sf FILE "+ShellQuote(p))}
+				"rm "+fsafe.ShellQuote(p)+"   # or point it at your real file: ln -sf FILE "+fsafe.ShellQuote(p))}
 		}
 	}
 	if !fi.Mode().IsRegular() {
 		return []Finding{finding(StatusFail, fmt.Sprintf("%s is %s, not a file: the AWS tools and the host cannot read profiles from it", p, fsafe.Describe(fi.Mode())),
-			"mv "+ShellQuote(p)+" "+ShellQuote(p+".bak")+"   # then recreate it, e.g. with: aws configure")}
+			"mv "+fsafe.ShellQuote(p)+" "+fsafe.ShellQuote(p+".bak")+"   # then recreate it, e.g. with: aws configure")}
 	}
 	if !fsafe.ModesApply {
 		return []Finding{finding(StatusOK, p+" is a regular file", "")}
@@ -51,7 +51,7 @@ func CheckAWSFile(f AWSFile) []Finding {
 	var out []Finding
 	if fsafe.OwnedByOther(fi) {
 		out = append(out, finding(StatusFail, fmt.Sprintf("%s belongs to another user, who can change your profiles (and make the host run their credential_process)", p),
-			"sudo chown \"$(id -un)\" "+ShellQuote(p)))
+			"sudo chown \"$(id -un)\" "+fsafe.ShellQuote(p)))
 	}
 	mode := "go-w"
 	if f.Secret {
@@ -60,16 +60,16 @@ func CheckAWSFile(f AWSFile) []Finding {
 	switch {
 	case fsafe.WritableByOthers(fi):
 		out = append(out, finding(StatusFail, fmt.Sprintf("%s has mode %o: other users can change it, for example add a credential_process that the host will run as you", p, fi.Mode().Perm()),
-			"chmod "+mode+" "+ShellQuote(p)))
+			"chmod "+mode+" "+fsafe.ShellQuote(p)))
 	case f.Secret && fsafe.OpenToOthers(fi):
 		out = append(out, finding(StatusFail, fmt.Sprintf("%s has mode %o: other users can read your keys", p, fi.Mode().Perm()),
-			"chmod 600 "+ShellQuote(p)))
+			"chmod 600 "+fsafe.ShellQuote(p)))
 	}
 	// The folder: whoever can write it can replace the file.
 	dir := filepath.Dir(p)
 	if dfi, err := os.Stat(dir); err == nil && (fsafe.WritableByOthers(dfi) && dfi.Mode()&fs.ModeSticky == 0 || fsafe.OwnedByOther(dfi)) {
 		out = append(out, finding(StatusFail, fmt.Sprintf("the folder %s has mode %o (or another owner): other users can replace %s", dir, dfi.Mode().Perm(), filepath.Base(p)),
-			"chmod go-w "+ShellQuote(dir)))
+			"chmod go-w "+fsafe.ShellQuote(dir)))
 	}
 	if len(out) == 0 {
 		out = append(out, finding(StatusOK, p+" is a regular file only you can change", ""))

@@ -196,7 +196,7 @@ func userJSFix(dir, pref string, v int) string {
 	if dir == "" {
 		return fmt.Sprintf("start Firefox once, then in about:config set %s to %d", pref, v)
 	}
-	return fmt.Sprintf("echo 'user_pref(\"%s\", %d);' >> %s", pref, v, ShellQuote(filepath.Join(dir, "user.js")))
+	return fmt.Sprintf("echo 'user_pref(\"%s\", %d);' >> %s", pref, v, fsafe.ShellQuote(filepath.Join(dir, "user.js")))
 }
 
 // checkSandbox explains, for each Snap or Flatpak Firefox here, whether it can reach the host and

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // EnrichSSO reads the SSO token cache for the SSO profiles of list (all of them, or only those
@@ -50,10 +51,10 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 		if !p.IsSSO || (want != nil && !want[p.Name]) {
 			continue
 		}
-		login := "aws-profile-bridge sso login --profile " + shellQuote(p.Name)
+		login := "aws-profile-bridge sso login --profile " + fsafe.ShellQuote(p.Name)
 		key := "url\x00" + p.SSOStartURL
 		if p.SSOSession != "" {
-			login = "aws-profile-bridge sso login --sso-session " + shellQuote(p.SSOSession)
+			login = "aws-profile-bridge sso login --sso-session " + fsafe.ShellQuote(p.SSOSession)
 			key = "session\x00" + p.SSOSession
 		}
 		p.Expiration, p.Expired = nil, false
@@ -117,17 +118,4 @@ func addWarning(warns []string, w string) []string {
 		return warns
 	}
 	return append(warns, w)
-}
-
-// shellQuote quotes a profile or session name for a copy-pasteable command when it needs it.
-func shellQuote(s string) string {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == '/' || r == '@' || r == ':' || r == '+' || r == '=' || r == ',') {
-			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-		}
-	}
-	if s == "" {
-		return "''"
-	}
-	return s
 }

@@ -198,15 +198,6 @@ func TestEnrichSSOReadsEachEntryOnce(t *testing.T) {
 	}
 }
 
-func TestShellQuote(t *testing.T) {
-	tests := map[string]string{"corp": "corp", "my profile": "'my profile'", "it's": `'it'\''s'`, "": "''", "a.b-c_d": "a.b-c_d"}
-	for in, want := range tests {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // BenchmarkEnrichSSO: 10 000 profiles, 2 000 of them SSO over 20 sessions, half the sessions
 // logged in (the others fall back to the startUrl scan of a 10-file cache).
 func BenchmarkEnrichSSO(b *testing.B) {
