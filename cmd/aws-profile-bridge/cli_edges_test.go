@@ -158,3 +158,25 @@ func TestMFAWithStdinFromDevNull(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want no prompt and a message naming --mfa-code", code, errOut.String())
 	}
 }
+
+// TestProfilesIncompleteSSOCannotSignIn: an SSO profile without a role is not "sso login
+// needed": no login would make it work.
+func TestProfilesIncompleteSSOCannotSignIn(t *testing.T) {
+	cliHome(t)
+	f, err := os.OpenFile(filepath.Join(os.Getenv("HOME"), ".aws", "config"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n[profile half]\nsso_session = corp\nsso_account_id = 111122223333\n")
+	f.Close()
+	code, out, errOut := runCLI("profiles")
+	var line string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "half ") {
+			line = l
+		}
+	}
+	if code != 0 || !strings.HasSuffix(strings.TrimSpace(line), "cannot sign in") || !strings.Contains(errOut, "sso_role_name") {
+		t.Errorf("exit %d, line %q, stderr %q", code, line, errOut)
+	}
+}

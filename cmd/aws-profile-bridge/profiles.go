@@ -87,6 +87,9 @@ type jsonProfile struct {
 
 func state(p *bridge.Profile) string {
 	switch {
+	case p.IsSSO && (p.SSOAccountID == "" || p.SSORoleName == "" || p.SSOStartURL == ""):
+		// A login would not help until the profile names an account, a role and a portal.
+		return "cannot sign in"
 	case p.IsSSO && p.SSOTokenState == bridge.TokenMissing:
 		return "sso login needed"
 	case p.IsSSO && p.SSOTokenState == bridge.TokenExpired:
