@@ -280,7 +280,7 @@ func installEnv(cmd, binFlag string, stderr io.Writer) (*install.Env, string, in
 
 func osEnv(st settings.Settings) *install.Env {
 	e := &install.Env{
-		GOOS: runtime.GOOS, Home: st.Home, ConfigDir: st.ConfigDir, LogDir: st.LogDir, CacheDir: st.CacheDir, Port: st.Port,
+		GOOS: runtime.GOOS, Home: st.Home, ConfigDir: st.ConfigDir, LogDir: st.LogDir, CacheDir: st.CacheDir, CacheFiles: bridge.CacheFiles, Port: st.Port,
 		ProgramFiles: os.Getenv("ProgramFiles"), UID: os.Getuid(), Registry: install.OSRegistry(),
 		LookPath: exec.LookPath, Run: runCommand, HTTPGet: httpGet,
 	}

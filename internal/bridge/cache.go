@@ -173,6 +173,10 @@ func (s *Service) writeCacheFile(name string, data []byte) {
 // matches is never used.
 const emptyFile = "empty-files.v1"
 
+// CacheFiles are the names the host keeps in its cache directory: what `uninstall` removes
+// there (with their temporary files), and nothing else.
+var CacheFiles = []string{cacheFile, emptyFile}
+
 // maxEmptyMarks bounds the file (config and credentials, under a few AWS_CONFIG_FILE settings).
 const maxEmptyMarks = 16
 

@@ -19,13 +19,14 @@ import (
 type Env struct {
 	GOOS         string // "linux", "darwin", "windows"
 	Home         string
-	ConfigDir    string // settings.ConfigDir: holds the install state file
-	LogDir       string // settings.LogDir
-	CacheDir     string // settings.CacheDir: the host's reply cache; "" when disabled
-	Port         int    // settings.Port, for the HTTP service
-	ProgramFiles string // Windows, for --system
-	User         string // Windows: the account the scheduled task runs as (DOMAIN\user)
-	UID          int    // macOS: launchctl's gui/<uid> domain
+	ConfigDir    string   // settings.ConfigDir: holds the install state file
+	LogDir       string   // settings.LogDir
+	CacheDir     string   // settings.CacheDir: the host's reply cache; "" when disabled
+	CacheFiles   []string // the names the host keeps in CacheDir (bridge.CacheFiles)
+	Port         int      // settings.Port, for the HTTP service
+	ProgramFiles string   // Windows, for --system
+	User         string   // Windows: the account the scheduled task runs as (DOMAIN\user)
+	UID          int      // macOS: launchctl's gui/<uid> domain
 	Registry     Registry
 	// SysRoot prefixes the system files the sandbox checks read (the portal's and the proxy's);
 	// "" is the real root. Tests point it at a fake layout.

@@ -9,19 +9,29 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
 
 // What the host and `serve` write outside install's own files, by name (the folders may be the
 // user's choice, so only these names are ever removed from them):
-//   - the reply cache of internal/bridge/cache.go ("profiles-reply.v2" and its temporary files);
+//   - the host's cache files (Env.CacheFiles) and their temporary files;
 //   - the token store of internal/token ("tokens.json", its lock and temporary files);
 //   - the log of internal/logging and lumberjack's rotated copies ("aws_profile_bridge-<time>.log").
-func isCacheFile(name string) bool { return strings.HasPrefix(name, "profiles-reply.") }
+func (e *Env) isCacheFile(name string) bool { return isOneOf(name, e.CacheFiles...) }
 
-func isTokenFile(name string) bool {
-	return name == token.FileName || name == token.LockFileName || strings.HasPrefix(name, "."+token.FileName+".tmp-")
+func isTokenFile(name string) bool { return isOneOf(name, token.FileName, token.LockFileName) }
+
+// isOneOf reports whether name is one of names or a temporary file of an atomic write of one
+// (fsafe.TempPrefix).
+func isOneOf(name string, names ...string) bool {
+	for _, n := range names {
+		if name == n || strings.HasPrefix(name, fsafe.TempPrefix(n)) {
+			return true
+		}
+	}
+	return false
 }
 
 func isLogFile(name string) bool {
@@ -73,7 +83,7 @@ func (e *Env) removeUserData(purge bool) ([]Change, error) {
 			changes = append(changes, Change{What: "directory", Path: dir, Action: "removed"})
 		}
 	}
-	sweep("cache", e.CacheDir, isCacheFile, true, "")
+	sweep("cache", e.CacheDir, e.isCacheFile, true, "")
 	sweep("tokens", e.ConfigDir, isTokenFile, purge, "API tokens of the HTTP fallback; `aws-profile-bridge uninstall --purge` removes them")
 	sweep("log", e.LogDir, isLogFile, purge, "the host's log; `aws-profile-bridge uninstall --purge` removes it")
 	return changes, errors.Join(errs...)
