@@ -254,13 +254,14 @@ func (s *Service) defaultList(ctx context.Context, until time.Time) ([]byte, str
 		done := make(chan struct{})
 		m.building = done
 		sh.mu.Unlock()
-		return s.buildDefault(ctx, until, done)
+		return s.buildDefault(ctx, until, done, stamps)
 	}
 }
 
 // buildDefault builds the default list for defaultList and, whatever happens (a panic too),
-// ends the build so that the requests waiting for it go on.
-func (s *Service) buildDefault(ctx context.Context, until time.Time, done chan struct{}) (reply []byte, hit string, err error) {
+// ends the build so that the requests waiting for it go on. stamps are the files' stamps taken
+// before anything was read (a change while we read means a miss next time).
+func (s *Service) buildDefault(ctx context.Context, until time.Time, done chan struct{}, stamps []fileStamp) (reply []byte, hit string, err error) {
 	sh := s.state()
 	var key []fileStamp
 	var validUntil int64
@@ -276,19 +277,15 @@ func (s *Service) buildDefault(ctx context.Context, until time.Time, done chan s
 	}()
 
 	var build string
-	var stamps []fileStamp
-	disk := s.CacheDir != ""
+	disk := s.CacheDir != "" && worthCaching(stamps)
 	if disk {
-		stamps = s.stamps() // before reading: a change while we read means a miss next time
-		if disk = worthCaching(stamps); disk {
-			build = s.buildID()
-			if r, vu, ok := s.cachedList(stamps, build); ok {
-				sh.hits.Add(1)
-				if fsafe.Youngest(time.Now(), stamps...) >= settleWindow {
-					key, validUntil = stamps, vu
-				}
-				return r, "disk", nil
+		build = s.buildID()
+		if r, vu, ok := s.cachedList(stamps, build); ok {
+			sh.hits.Add(1)
+			if fsafe.Youngest(time.Now(), stamps...) >= settleWindow {
+				key, validUntil = stamps, vu
 			}
+			return r, "disk", nil
 		}
 	}
 	release, err := s.acquire(ctx, until)
