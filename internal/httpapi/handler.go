@@ -172,7 +172,6 @@ func (s *Server) serve(x *exchange) *route {
 	// 1. Host, before anything else: DNS rebinding sends the attacker's own name.
 	if !s.hosts[r.Host] {
 		logging.Str(logging.Audit(x.log).Str("event", "http.refused").Str("reason", "host"), "host", clip(r.Host)).Int("status", 403).Msg("request refused")
-		x.hangUp()
 		x.fail(http.StatusForbidden, apierr.CodeForbiddenHost, "forbidden host; use http://127.0.0.1:"+strconv.Itoa(s.cfg.Port))
 		return nil
 	}
@@ -180,12 +179,10 @@ func (s *Server) serve(x *exchange) *route {
 	origins := r.Header.Values("Origin")
 	switch {
 	case len(origins) > 1:
-		x.hangUp()
 		x.refuse(http.StatusForbidden, apierr.CodeForbiddenOrigin, "forbidden origin", "origin")
 		return nil
 	case len(origins) == 1:
 		if !s.extensionOrigin(origins[0]) {
-			x.hangUp()
 			x.refuse(http.StatusForbidden, apierr.CodeForbiddenOrigin, "forbidden origin: only the AWS Profile Containers extension may call this server", "origin")
 			return nil
 		}
@@ -202,7 +199,6 @@ func (s *Server) serve(x *exchange) *route {
 			// (Chromium) or same-origin (Firefox); only non-browser clients send no such header.
 			x.browserNoOrigin = site != ""
 		default:
-			x.hangUp()
 			x.refuse(http.StatusForbidden, apierr.CodeForbiddenOrigin, "forbidden: cross-site request without an extension origin", "sec-fetch-site")
 			return nil
 		}
@@ -418,7 +414,6 @@ func (s *Server) readBody(x *exchange) ([]byte, bool) {
 		}
 	}
 	if r.ContentLength > s.cfg.MaxBodyBytes {
-		x.w.Header().Set("Connection", "close")
 		x.fail(http.StatusRequestEntityTooLarge, apierr.CodeBodyTooLarge, "request body over "+strconv.FormatInt(s.cfg.MaxBodyBytes, 10)+" bytes")
 		return nil, false
 	}
@@ -447,7 +442,6 @@ func (s *Server) preflight(x *exchange, rt *route) {
 	h.Add("Vary", "Access-Control-Request-Method")
 	h.Add("Vary", "Access-Control-Request-Headers")
 	if x.origin == "" {
-		x.hangUp()
 		x.refuse(http.StatusForbidden, apierr.CodePreflightRefused, "CORS is granted to the extension only", "preflight_origin")
 		return
 	}
