@@ -37,6 +37,16 @@ func CacheFile(cacheDir, key string) string {
 	return filepath.Join(cacheDir, CacheKey(key)+".json")
 }
 
+// SSOLoginCommand is the command that fills the token cache entry of an sso-session (when
+// session != "") or of the legacy profile named profile: what every message about a missing or
+// expired SSO token tells a person to run.
+func SSOLoginCommand(session, profile string) string {
+	if session != "" {
+		return "aws-profile-bridge sso login --sso-session " + fsafe.ShellQuote(session)
+	}
+	return "aws-profile-bridge sso login --profile " + fsafe.ShellQuote(profile)
+}
+
 // ReadSSOToken reads the cached SSO token for an sso-session name (when sessionName != "") or a
 // legacy start URL: first the file named by the lower-case hex SHA-1 of that key, then a scan of the
 // cache directory for a file whose startUrl matches startURL (what the old Python host did). It

@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
 )
@@ -47,13 +46,13 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *profiles.Link) (file string,
 	session := l.Profile.Get("sso_session")
 	startURL := l.Profile.Get("sso_start_url")
 	if session != "" {
-		s.ssoLogin = "aws-profile-bridge sso login --sso-session " + fsafe.ShellQuote(session)
+		s.ssoLogin = awsconfig.SSOLoginCommand(session, "")
 		s.sso = &SSOLogin{Session: session}
 		if ss := cfg.SSOSessions[session]; ss != nil { // a missing section is the chain's problem
 			startURL = ss.Settings["sso_start_url"]
 		}
 	} else {
-		s.ssoLogin = "aws-profile-bridge sso login --profile " + fsafe.ShellQuote(l.Name)
+		s.ssoLogin = awsconfig.SSOLoginCommand("", l.Name)
 		s.sso = &SSOLogin{Profile: l.Name}
 	}
 	cacheDir := s.env.Paths.SSOCacheDir

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // EnrichSSO reads the SSO token cache for the SSO profiles of list (all of them, or only those
@@ -51,10 +50,9 @@ func EnrichSSO(list []Profile, cfg *awsconfig.Config, cacheDir string, names []s
 		if !p.IsSSO || (want != nil && !want[p.Name]) {
 			continue
 		}
-		login := "aws-profile-bridge sso login --profile " + fsafe.ShellQuote(p.Name)
+		login := awsconfig.SSOLoginCommand(p.SSOSession, p.Name)
 		key := "url\x00" + p.SSOStartURL
 		if p.SSOSession != "" {
-			login = "aws-profile-bridge sso login --sso-session " + fsafe.ShellQuote(p.SSOSession)
 			key = "session\x00" + p.SSOSession
 		}
 		p.Expiration, p.Expired = nil, false

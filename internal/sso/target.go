@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
 // DefaultScope is the registration scope asked for when an sso-session names none: it is the one
@@ -44,12 +43,7 @@ func (t Target) Key() string {
 }
 
 // LoginCommand is the command that signs in for this target.
-func (t Target) LoginCommand() string {
-	if t.Session != "" {
-		return "aws-profile-bridge sso login --sso-session " + fsafe.ShellQuote(t.Session)
-	}
-	return "aws-profile-bridge sso login --profile " + fsafe.ShellQuote(t.Profile)
-}
+func (t Target) LoginCommand() string { return awsconfig.SSOLoginCommand(t.Session, t.Profile) }
 
 // String names the target in messages.
 func (t Target) String() string {
