@@ -107,5 +107,5 @@ func parseQuiet(fs *flag.FlagSet, args []string) error {
 
 // usageError prints one line: the command, what is wrong, and where the help is.
 func usageError(fs *flag.FlagSet, msg string) {
-	fmt.Fprintf(fs.Output(), "aws-profile-bridge %s: %s (see aws-profile-bridge %s --help)\n", fs.Name(), msg, fs.Name())
+	errorf(fs.Output(), fs.Name(), "%s (see aws-profile-bridge %s --help)", msg, fs.Name())
 }
