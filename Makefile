@@ -4,16 +4,20 @@ COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 BUILD_DATE ?= $(shell ./scripts/version.sh --date)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(BUILD_DATE)
 BIN     := bin/aws-profile-bridge
+HOST    := bin/aws-profile-bridge-host
 GO      ?= go
 PKGS    := ./...
 
 .PHONY: help all build test vet fmt-check cross unit e2e e2e-unprivileged bench fuzz install uninstall clean
 .PHONY: dist dist-check
 
-all: build ## build bin/aws-profile-bridge (the default)
+all: build ## build bin/aws-profile-bridge and bin/aws-profile-bridge-host (the default)
 
-build: ## build bin/aws-profile-bridge
+# Two binaries, always side by side: the command line, and the lean native host that browsers
+# start, which hands sign-ins to the first (docs/DESIGN.md, "Two binaries").
+build: ## build bin/aws-profile-bridge and the lean host bin/aws-profile-bridge-host
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aws-profile-bridge
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(HOST) ./cmd/aws-profile-bridge-host
 
 # The whole suite: formatting, vet on every OS we ship, unit, fuzz-seed, binary end-to-end tests,
 # and a real Firefox and Chromium driving the installed host (needs firefox-esr and chromium; see
@@ -32,7 +36,8 @@ cross: ## vet and build for every OS Firefox runs on
 	GOOS=darwin GOARCH=arm64 $(GO) vet $(PKGS)
 	GOOS=freebsd GOARCH=amd64 $(GO) vet $(PKGS)
 	set -e; for os in windows darwin freebsd openbsd netbsd; do \
-		GOOS=$$os GOARCH=amd64 $(GO) build -o /dev/null ./cmd/aws-profile-bridge; done
+		GOOS=$$os GOARCH=amd64 $(GO) build -o /dev/null ./cmd/aws-profile-bridge; \
+		GOOS=$$os GOARCH=amd64 $(GO) build -o /dev/null ./cmd/aws-profile-bridge-host; done
 
 unit: ## go test ./... (unit, fuzz seeds, binary end-to-end tests)
 	$(GO) test -count=1 $(PKGS)

@@ -7,7 +7,8 @@
 # getProfiles with 10, 1 000, 5 000 and 10 000 profiles, cold (reply cache off: both files parsed)
 # and warm (served from the reply cache; files under 32 KiB, like the 10-profile row's, are never
 # cached, so that warm row is a second cold one). Then BenchmarkLoad (parsing alone) and the peak
-# RSS. Every target is on the median (p50) of RUNS spawns. The figures depend on how busy the
+# RSS. The host is the lean one install registers; "version, aws-profile-bridge" is the same
+# action from the binary that links the AWS SDK. Every target is on the median (p50) of RUNS spawns. The figures depend on how busy the
 # machine is: the load average is printed with them.
 #
 # Usage: scripts/bench.sh [RUNS]  (default 100 runs per row)
@@ -38,6 +39,7 @@ END {
     c = order[i]; label = c; over = sprintf("%+.2f", p50[c] - floor); target = "-"; result = "-"
     sub(/\/profiles=/, ", ", label); sub(/$/, "", label)
     if (c == "floor") { label = "floor (trivial Go host)"; over = "" }
+    if (c == "version-full") label = "version, aws-profile-bridge"
     if (c ~ /^cold\/profiles=1000$/) { lim = 4 }
     else if (c ~ /^cold\/profiles=10000$/) { lim = 40 }
     else if (c ~ /^warm\//) { lim = 2 }

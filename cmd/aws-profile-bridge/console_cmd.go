@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/signer"
 )
 
 const consoleHelp = `aws-profile-bridge console PROFILE [flags]
@@ -73,13 +74,13 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		dur = d
 	}
 	if *service != "" {
-		if known, guess := bridge.SuggestService(*service); !known {
+		if known, guess := signer.SuggestService(*service); !known {
 			hint := ""
 			if guess != "" {
 				hint = "did you mean " + guess + "? "
 			}
 			errorf(stderr, "console", "--service %s: not a console service this knows; %sknown: %s (any other page: --path /SERVICE/home)",
-				*service, hint, strings.Join(bridge.ConsoleServices, ", "))
+				*service, hint, strings.Join(signer.Services, ", "))
 			return 2
 		}
 	}
@@ -88,7 +89,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		errorf(stderr, "console", "%v", err)
 		return 1
 	}
-	env := bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}
+	env := signer.Env{Paths: st.AWS, SigninEndpoint: st.SigninEndpoint}
 	if *mfaCode == "" && isTerminal(stdin) {
 		env.MFAPrompt = func(serial string) (string, error) {
 			fmt.Fprintf(stderr, "MFA code for %s: ", serial)
@@ -99,7 +100,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return strings.TrimSpace(line), nil
 		}
 	}
-	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, Console: env}
+	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, SignIn: signer.New(env)}
 	dest := *service
 	if *path != "" {
 		dest = *path

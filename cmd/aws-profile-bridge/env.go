@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 )
@@ -15,10 +14,4 @@ func printVars(w io.Writer) {
 }
 
 // loadSettings reads the environment once, for every command.
-func loadSettings() (settings.Settings, error) {
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return settings.Settings{}, fmt.Errorf("cannot find your home directory (%v); set HOME", err)
-	}
-	return settings.FromEnv(os.Getenv, home)
-}
+func loadSettings() (settings.Settings, error) { return settings.Load() }

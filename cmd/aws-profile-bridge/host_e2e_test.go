@@ -29,10 +29,12 @@ const (
 var (
 	buildOnce sync.Once
 	builtBin  string
+	builtLean string
 	buildErr  error
 )
 
-// hostBinary builds the command once per test binary run.
+// hostBinary builds the command once per test binary run, and the lean host beside it, as
+// `make build` puts them (leanHostBinary).
 func hostBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -41,16 +43,20 @@ func hostBinary(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		builtBin = filepath.Join(dir, "aws-profile-bridge")
+		exe := ""
 		if runtime.GOOS == "windows" {
-			builtBin += ".exe"
+			exe = ".exe"
 		}
-		// Built as `make build` builds it: static (CGO_ENABLED=0), which also starts faster.
-		cmd := exec.Command("go", "build", "-ldflags", "-X main.version=9.9.9-e2e -X main.commit=e2ecommit -X main.date=2026-01-02T03:04:05Z", "-o", builtBin, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(string(out))
+		builtBin = filepath.Join(dir, "aws-profile-bridge"+exe)
+		builtLean = filepath.Join(dir, "aws-profile-bridge-host"+exe)
+		for out, pkg := range map[string]string{builtBin: ".", builtLean: "../aws-profile-bridge-host"} {
+			// Built as `make build` builds it: static (CGO_ENABLED=0), which also starts faster.
+			cmd := exec.Command("go", "build", "-ldflags", "-X main.version=9.9.9-e2e -X main.commit=e2ecommit -X main.date=2026-01-02T03:04:05Z", "-o", out, pkg)
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				buildErr = errors.New(string(out))
+				return
+			}
 		}
 	})
 	if buildErr != nil {
@@ -59,18 +65,28 @@ func hostBinary(t testing.TB) string {
 	return builtBin
 }
 
+// leanHostBinary is the lean native host (cmd/aws-profile-bridge-host), built beside hostBinary
+// so that it hands sign-ins to it.
+func leanHostBinary(t testing.TB) string {
+	t.Helper()
+	hostBinary(t)
+	return builtLean
+}
+
 // e2eHome lays out a small HOME: ~/.aws with six profiles (config and credentials, no SSO token
-// cached), the Firefox manifest and a Chrome manifest as the installer writes them. openHome
-// turns it into testaws.Home, with a profile of every kind.
+// cached), the Firefox manifest and a Chrome manifest as the installer writes them, naming the
+// lean host as install does. openHome turns it into testaws.Home, with a profile of every kind.
 type e2eHome struct {
-	dir, firefoxManifest, bin string
+	dir, firefoxManifest string
+	bin                  string // what the manifests start: the lean host
+	cli                  string // aws-profile-bridge, beside it
 }
 
 func newE2EHome(t *testing.T) *e2eHome {
 	t.Helper()
-	bin := hostBinary(t)
+	bin := leanHostBinary(t)
 	home := t.TempDir()
-	h := &e2eHome{dir: home, bin: bin}
+	h := &e2eHome{dir: home, bin: bin, cli: hostBinary(t)}
 	write := func(rel, content string, mode os.FileMode) string {
 		return testaws.WriteFile(t, filepath.Join(home, rel), content, mode)
 	}

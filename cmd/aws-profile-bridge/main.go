@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 )
 
@@ -25,7 +26,7 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	setUmask()
+	fsafe.PrivateUmask()
 	if caller, ok := nativemsg.ParseCaller(args); ok {
 		return runHost(caller, stdin, stdout)
 	}

@@ -138,3 +138,20 @@ func TestHostOpenProfileErrors(t *testing.T) {
 		}
 	}
 }
+
+// A manifest may name aws-profile-bridge itself (one written by an older install, or a
+// `go install` without the lean host): it is a whole host and signs in without a hand-off.
+func TestFullBinaryIsStillAHost(t *testing.T) {
+	h := newOpenHome(t)
+	h.bin = h.cli
+	s := h.firefox(t)
+	if v := s.roundTrip(map[string]any{"action": "version"}); v["version"] != "9.9.9-e2e" {
+		t.Errorf("version: %v", v)
+	}
+	if r := s.roundTrip(map[string]any{"action": "openProfile", "profileName": "prod-admin"}); r["action"] != "consoleUrl" || r["kind"] != "role" {
+		t.Errorf("openProfile: %v", r)
+	}
+	if code := s.exit(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}

@@ -16,10 +16,12 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/host"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/httpapi"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/signer"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
 
@@ -91,7 +93,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	}
 	defer closer.Close()
 	log = log.With().Str("mode", "http").Int("pid", os.Getpid()).Logger()
-	detachChildIO(log)
+	host.DetachChildIO(log)
 	if os.Geteuid() == 0 {
 		fmt.Fprintln(stderr, "aws-profile-bridge serve: warning: running as root; run it as the browser's user")
 		log.Warn().Msg("running as root: the server should run as the browser's user")
@@ -120,7 +122,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	}
 
 	svc := &bridge.Service{Paths: st.AWS, Version: version, Commit: commit, BuildDate: date, Log: log, CacheDir: st.CacheDir,
-		Console: bridge.ConsoleEnv{SigninEndpoint: st.SigninEndpoint}}
+		SignIn: signer.New(signer.Env{Paths: st.AWS, SigninEndpoint: st.SigninEndpoint})}
 	if st.SSOAutoLogin {
 		svc.SSOLogin = startDetachedSSOLogin
 	}

@@ -75,7 +75,7 @@ func freePort(t *testing.T) int {
 func startServe(t *testing.T, h *e2eHome, env []string, args ...string) *serveProc {
 	t.Helper()
 	p := &serveProc{h: h, port: freePort(t), stdout: &syncBuf{}, stderr: &syncBuf{}, env: env}
-	p.cmd = exec.Command(h.bin, append([]string{"serve", "--port", strconv.Itoa(p.port)}, args...)...)
+	p.cmd = exec.Command(h.cli, append([]string{"serve", "--port", strconv.Itoa(p.port)}, args...)...)
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
@@ -103,7 +103,7 @@ func (p *serveProc) url(path string) string { return "http://127.0.0.1:" + strco
 
 func serveTokenCreate(t *testing.T, h *e2eHome, env []string) string {
 	t.Helper()
-	cmd := exec.Command(h.bin, "token", "create", "--label", "e2e")
+	cmd := exec.Command(h.cli, "token", "create", "--label", "e2e")
 	cmd.Env = env
 	out, err := cmd.Output()
 	if err != nil {
@@ -168,7 +168,7 @@ func TestServeEndToEnd(t *testing.T) {
 	signinURL, _ = m["url"].(string)
 
 	// Rotation by the CLI while the server runs.
-	list := exec.Command(h.bin, "token", "list", "--json")
+	list := exec.Command(h.cli, "token", "list", "--json")
 	list.Env = env
 	out, err := list.Output()
 	if err != nil {
@@ -178,7 +178,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(out, &recs); err != nil || len(recs) != 1 {
 		t.Fatalf("token list: %s %v", out, err)
 	}
-	rot := exec.Command(h.bin, "token", "rotate", recs[0]["id"].(string))
+	rot := exec.Command(h.cli, "token", "rotate", recs[0]["id"].(string))
 	rot.Env = env
 	newTok, err := rot.Output()
 	if err != nil {
@@ -267,7 +267,7 @@ func TestServeRefusesInsecureStore(t *testing.T) {
 		os.Chmod(dir, 0o700)
 		os.Chmod(filepath.Join(dir, "tokens.json"), 0o600)
 		os.Chmod(c.path, c.mode)
-		cmd := exec.Command(h.bin, "serve", "--port", strconv.Itoa(freePort(t)))
+		cmd := exec.Command(h.cli, "serve", "--port", strconv.Itoa(freePort(t)))
 		cmd.Env = env
 		var errb bytes.Buffer
 		cmd.Stderr = &errb

@@ -24,16 +24,18 @@ import (
 var benchSizes = []int{10, 1000, 5000, 10000}
 
 // BenchmarkSpawn measures what the extension waits for: start the host, send a request, read
-// the reply (then close stdin and wait for exit, untimed). Rows: "floor", a trivial Go host that
-// answers one fixed frame (process start alone); "version", the host's cheapest action (its own
-// start-up cost); "cold", getProfiles with the reply cache off, both files parsed on every
+// the reply (then close stdin and wait for exit, untimed). The host is the lean one that install
+// registers (cmd/aws-profile-bridge-host). Rows: "floor", a trivial Go host that answers one
+// fixed frame (process start alone); "version", the host's cheapest action (its own start-up
+// cost); "version-full", the same from aws-profile-bridge, which links the AWS SDK (what the
+// lean host saves); "cold", getProfiles with the reply cache off, both files parsed on every
 // request; "warm", getProfiles served from the reply cache because the files did not change
 // (the common case: the popup opens again; files under 32 KiB are never cached, so the
 // 10-profile warm row is a second cold one). Reported: mean ns/op, the median (p50-ms), the
 // slowest run (max-ms) and the host's peak RSS (peak-RSS-MB). `make bench` prints them as a table
 // next to the targets.
 func BenchmarkSpawn(b *testing.B) {
-	bin := hostBinary(b)
+	bin := leanHostBinary(b)
 	floor := filepath.Join(b.TempDir(), "floorhost")
 	fb := exec.Command("go", "build", "-o", floor, "./testdata/floorhost")
 	fb.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -57,6 +59,11 @@ func BenchmarkSpawn(b *testing.B) {
 		f := fixtures[0]
 		env := []string{"HOME=" + f.home, "PATH=" + os.Getenv("PATH")}
 		benchSpawnRequest(b, bin, []string{f.manifest, testExtID}, env, `{"action":"version"}`, `"version"`)
+	})
+	b.Run("version-full", func(b *testing.B) {
+		f := fixtures[0]
+		env := []string{"HOME=" + f.home, "PATH=" + os.Getenv("PATH")}
+		benchSpawnRequest(b, hostBinary(b), []string{f.manifest, testExtID}, env, `{"action":"version"}`, `"version"`)
 	})
 	// The host waits for files changed in the last 250 ms to settle, and the reply cache trusts
 	// no file changed within the last 3 s: the cold rows run after the first wait, the warm ones
@@ -152,10 +159,11 @@ func vmHWM(pid int) int64 {
 	return 0
 }
 
-// BenchmarkSpawnOpenProfile: spawn the host, send openProfile for a role profile, read the
-// consoleUrl frame — with a local fake AWS answering at once. Reports p50 and requests per call.
+// BenchmarkSpawnOpenProfile: spawn the lean host, send openProfile for a role profile, read the
+// consoleUrl frame (the lean host hands the sign-in to aws-profile-bridge) — with a local fake
+// AWS answering at once. Reports p50 and requests per call.
 func BenchmarkSpawnOpenProfile(b *testing.B) {
-	bin := hostBinary(b)
+	bin := leanHostBinary(b)
 	home := b.TempDir()
 	fake := fakeaws.New()
 	defer fake.Close()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -160,5 +161,32 @@ func TestServeClickStartsSSOLogin(t *testing.T) {
 	h.waitForToken(t)
 	if r := click(); r["action"] != "consoleUrl" {
 		t.Fatalf("click after approval: %v", r)
+	}
+}
+
+// Offline, a click on an SSO profile without a token says IAM Identity Center cannot be reached
+// (the detached process could not start the sign-in), not which login command to run.
+func TestHostClickOfflineSaysUnreachable(t *testing.T) {
+	h := newClickHome(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	var env []string
+	for _, kv := range h.env() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_ENDPOINT_URL_") {
+			kv = k + "=" + closed
+		}
+		env = append(env, kv)
+	}
+	s := h.startEnv(t, env, h.firefoxManifest, testExtID)
+	r := s.roundTrip(map[string]any{"action": "openProfile", "profileName": "dev-sso"})
+	if m, _ := r["message"].(string); r["code"] != "aws_unreachable" || !strings.Contains(m, l.Addr().String()) || !strings.Contains(m, "IAM Identity Center") {
+		t.Errorf("offline click: %v", r)
+	}
+	if p := h.opened(t); len(p) != 0 {
+		t.Errorf("pages opened offline: %v", p)
 	}
 }

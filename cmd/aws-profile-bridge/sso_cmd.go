@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr/netfail"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
@@ -82,10 +83,10 @@ type ssoEnv struct {
 }
 
 // fail prints err for a person on one line: a network failure as what could not be reached and
-// what to check (apierr.NetFailure), rather than the SDK's wording.
+// what to check (netfail.Classify), rather than the SDK's wording.
 func (e *ssoEnv) fail(stderr io.Writer, err error) {
-	if host, kind, ok := apierr.NetFailure(err); ok {
-		err = apierr.Unreachable(err, host, kind, "IAM Identity Center")
+	if host, kind, ok := netfail.Classify(err); ok {
+		err = netfail.Unreachable(err, host, kind, "IAM Identity Center")
 		fmt.Fprintf(stderr, "%s: %s\n", e.name, apierr.MessageOf(err))
 		return
 	}

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr/netfail"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
 )
@@ -21,7 +23,8 @@ import (
 // then stops the host, so the device flow cannot live in the host: the host starts
 // `aws-profile-bridge sso login-detached …`, a process in its own session that opens the page,
 // tells the host on its stdout how that went (one line: "started CODE", "running" when another
-// sign-in to the same target holds the lock, or "error MESSAGE"), closes stdout, and polls until
+// sign-in to the same target holds the lock, "unreachable MESSAGE" when IAM Identity Center could
+// not be reached, or "error MESSAGE"), closes stdout, and polls until
 // the person approves or the device code expires, writing the token cache and logging to the
 // usual log. The next click signs in with the cached token.
 
@@ -65,6 +68,8 @@ func startDetachedSSOLogin(ctx context.Context, target bridge.SSOTarget) (bridge
 			return bridge.SSOLoginStart{UserCode: rest}, nil
 		case "running":
 			return bridge.SSOLoginStart{AlreadyRunning: true}, nil
+		case "unreachable":
+			return bridge.SSOLoginStart{}, apierr.New(apierr.CodeAWSUnreachable, "%s", rest)
 		case "error":
 			return bridge.SSOLoginStart{}, errors.New(rest)
 		}
@@ -116,6 +121,10 @@ func cmdSSOLoginDetached(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case err != nil:
 		e.log.Warn().Str("sso", e.target.String()).Err(err).Msg("sso: detached sign-in did not start")
+		if host, kind, ok := netfail.Classify(err); ok {
+			say("unreachable %s", apierr.MessageOf(netfail.Unreachable(err, host, kind, "IAM Identity Center")))
+			return 1
+		}
 		say("error %v", err)
 		return 1
 	}

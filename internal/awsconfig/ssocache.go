@@ -47,6 +47,25 @@ func SSOLoginCommand(session, profile string) string {
 	return "aws-profile-bridge sso login --profile " + fsafe.ShellQuote(profile)
 }
 
+// SSOLogin is the IAM Identity Center sign-in a profile needs: an sso-session, or (Session "")
+// the legacy profile whose own sso_start_url signs in. The console core's sso_token_missing and
+// sso_token_expired errors carry it as their cause (errors.As), so a front end can start that
+// sign-in for the SSO link of the profile's chain. It lives here, beside SSOLoginCommand, so
+// that bridge can look for it without linking the console core.
+type SSOLogin struct {
+	Session, Profile string
+	Err              error // the cause
+}
+
+func (e *SSOLogin) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "an SSO sign-in is needed"
+}
+
+func (e *SSOLogin) Unwrap() error { return e.Err }
+
 // ReadSSOToken reads the cached SSO token for an sso-session name (when sessionName != "") or a
 // legacy start URL: first the file named by the lower-case hex SHA-1 of that key, then a scan of the
 // cache directory for a file whose startUrl matches startURL (what the old Python host did). It

@@ -127,3 +127,11 @@ type SSOToken struct {
 func (t *SSOToken) CanRefresh(now time.Time) bool {
 	return t.Refreshable && (t.RegistrationExpiresAt.IsZero() || t.RegistrationExpiresAt.After(now))
 }
+
+// MinSessionDuration and MaxSessionDuration bound a console session and a profile's
+// duration_seconds (AssumeRole's DurationSeconds). Here, beside the settings that carry them, so
+// that bridge checks a request against them without linking the console core.
+const (
+	MinSessionDuration = 15 * time.Minute
+	MaxSessionDuration = 12 * time.Hour
+)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
@@ -17,9 +16,6 @@ import (
 type (
 	// Profile is one entry of a profile list (PROTOCOL.md, "Profile object").
 	Profile = profiles.Profile
-	// ConsoleEnv is how sign-in reaches AWS: the federation endpoint override, the HTTP client,
-	// the MFA prompt of a terminal.
-	ConsoleEnv = console.Env
 )
 
 // Values of Profile fields the CLI shows in words.
@@ -33,8 +29,8 @@ const (
 // MinSessionDuration and MaxSessionDuration bound the console session a request may ask for, in
 // seconds (the console core's limits; a shorter one is raised to the minimum).
 const (
-	MinSessionDuration = int(console.MinSessionDuration / time.Second)
-	MaxSessionDuration = int(console.MaxSessionDuration / time.Second)
+	MinSessionDuration = int(awsconfig.MinSessionDuration / time.Second)
+	MaxSessionDuration = int(awsconfig.MaxSessionDuration / time.Second)
 )
 
 // ListOptions selects a profile list.
@@ -149,11 +145,14 @@ func (s *Service) Open(ctx context.Context, req OpenRequest) (*ConsoleURL, error
 		// No local paths in replies: they reach the browser (and, over HTTP, any token holder).
 		return nil, apierr.New(apierr.CodeProfileNotFound, "no profile %q in your AWS config or credentials file; run `aws-profile-bridge profiles` to list them", req.ProfileName)
 	}
-	open := s.signIn
-	if open == nil {
-		open = s.openProfile
+	if s.SignIn == nil {
+		return nil, apierr.New(apierr.CodeInternal, "this build cannot sign in; reinstall aws-profile-bridge")
 	}
-	return open(ctx, cfg, req)
+	u, err := s.SignIn(ctx, cfg, req)
+	if err != nil {
+		return nil, s.startSSOLogin(ctx, req.ProfileName, err)
+	}
+	return u, nil
 }
 
 // VersionInfo is the version reply.
@@ -191,9 +190,3 @@ func shownName(cfg *awsconfig.Config, name string) string {
 	}
 	return found
 }
-
-// ConsoleServices are the console service slugs a front end may offer or check (--service).
-var ConsoleServices = console.Services
-
-// SuggestService reports whether name is a known console service and, if not, the closest one.
-func SuggestService(name string) (known bool, suggestion string) { return console.SuggestService(name) }

@@ -66,17 +66,14 @@ type Service struct {
 	BuildDate string
 	Now       func() time.Time
 	Log       zerolog.Logger
-	// Console is how the console core reaches AWS (federation endpoint override, HTTP client,
-	// MFA prompt); Paths and Now are filled from the Service.
-	Console ConsoleEnv
+	// SignIn signs a profile in for Open (open.go); nil: Open answers internal.
+	SignIn Signer
 	// CacheDir holds the getProfiles reply cache on disk (cache.go); "" disables it.
 	CacheDir string
 	// SSOLogin, when set, starts the IAM Identity Center sign-in an SSO profile without a usable
 	// token needs (ssologin.go); nil leaves that to the person (AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN=0).
 	SSOLogin SSOLoginFunc
 
-	// signIn replaces the console core in tests (open.go).
-	signIn func(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error)
 	shared *shared // settle.go: state every copy shares
 }
 

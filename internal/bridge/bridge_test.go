@@ -204,7 +204,7 @@ func TestHandleActions(t *testing.T) {
 	}
 	for req, code := range map[string]apierr.Code{
 		`{"action":"openProfile","profileName":"zzz"}`: apierr.CodeProfileNotFound,
-		`{"action":"openProfile","profileName":"a"}`:   apierr.CodeNoCredentials,
+		`{"action":"openProfile","profileName":"a"}`:   apierr.CodeInternal, // no Signer plugged in
 		`{"action":"openProfile"}`:                     apierr.CodeMissingField,
 		`{"action":"nope"}`:                            apierr.CodeUnknownAction,
 		`{}`:                                           apierr.CodeMissingField,
@@ -215,7 +215,7 @@ func TestHandleActions(t *testing.T) {
 		}
 	}
 	// An opener, once wired, is called with the parsed request and its reply is passed through.
-	s.signIn = func(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error) {
+	s.SignIn = func(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error) {
 		return &ConsoleURL{Action: "consoleUrl", ProfileName: req.ProfileName, Region: req.Region}, nil
 	}
 	r = handle(t, s, `{"action":"openProfile","profileName":"a","region":"us-west-2"}`)

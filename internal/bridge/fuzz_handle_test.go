@@ -16,7 +16,7 @@ import (
 func FuzzHandle(f *testing.F) {
 	s := newService(f, "[profile a]\nregion = eu-west-1\n[sso-session s]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n[profile b]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = R\n",
 		"[c]\naws_access_key_id = AKIAFUZZ000000000001\naws_secret_access_key = fuzzsecret\n")
-	s.signIn = func(ctx context.Context, _ *awsconfig.Config, req OpenRequest) (*ConsoleURL, error) {
+	s.SignIn = func(ctx context.Context, _ *awsconfig.Config, req OpenRequest) (*ConsoleURL, error) {
 		return &ConsoleURL{Action: "consoleUrl", ProfileName: req.ProfileName, URL: "https://signin.aws.amazon.com/federation"}, nil
 	}
 	for _, seed := range []string{

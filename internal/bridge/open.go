@@ -2,11 +2,8 @@ package bridge
 
 import (
 	"context"
-	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/profiles"
 )
 
 // ConsoleURL is the openProfile reply: the extension's consoleUrl shape (action, profileName,
@@ -26,41 +23,10 @@ type ConsoleURL struct {
 	Warnings        []string `json:"warnings,omitempty"`
 }
 
-// openProfile signs the profile in through the console core.
-func (s *Service) openProfile(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error) {
-	env := s.Console
-	env.Paths = s.Paths
-	if env.Now == nil {
-		env.Now = s.Now
-	}
-	res, err := console.SignIn(ctx, env, cfg, req.ProfileName, console.Options{
-		Region:          req.Region,
-		Destination:     req.Destination,
-		SessionDuration: time.Duration(req.SessionDuration) * time.Second,
-		MFACode:         req.MFACode,
-		LogoutFirst:     req.LogoutFirst,
-	})
-	if err != nil {
-		return nil, s.startSSOLogin(ctx, req.ProfileName, err)
-	}
-	return newConsoleURL(cfg, req.ProfileName, res), nil
-}
-
-// newConsoleURL builds the reply for a sign-in result.
-func newConsoleURL(cfg *awsconfig.Config, name string, res *console.Result) *ConsoleURL {
-	var settings map[string]string
-	if p := cfg.Profile(name); p != nil {
-		settings = p.Settings
-	}
-	color, icon := profiles.ColorIcon(name, settings)
-	r := &ConsoleURL{
-		Action: "consoleUrl", ProfileName: name, URL: res.URL, Color: color, Icon: icon,
-		Kind: string(res.Kind), Region: res.Region, Partition: res.Partition, Destination: res.Destination,
-		SessionDuration: int(res.SessionDuration / time.Second), Warnings: res.Warnings,
-	}
-	if !res.ExpiresAt.IsZero() {
-		e := res.ExpiresAt.UTC().Format(time.RFC3339)
-		r.ExpiresAt = &e
-	}
-	return r
-}
+// Signer signs a profile in to the AWS Console, for Open, which has checked the request and found
+// the profile in cfg. bridge does not link the console core (and with it the AWS SDK): the binaries
+// that sign in themselves plug in internal/signer, and the lean native host
+// (cmd/aws-profile-bridge-host) one that hands the request to aws-profile-bridge (internal/host).
+// Errors are *apierr.Error; one whose cause is an *awsconfig.SSOLogin may start that sign-in
+// (ssologin.go).
+type Signer func(ctx context.Context, cfg *awsconfig.Config, req OpenRequest) (*ConsoleURL, error)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 )
 
 // SSOTarget is what an IAM Identity Center sign-in is for: an sso-session, or (Session "") the
@@ -17,7 +17,8 @@ type SSOTarget struct {
 
 // SSOLoginFunc starts the device flow of an IAM Identity Center sign-in in a process that
 // outlives this one, and returns once the verification page is open. A sign-in to the same
-// target already under way is reported, not started twice.
+// target already under way is reported, not started twice. A network failure on the way to IAM
+// Identity Center is an aws_unreachable *apierr.Error (internal/apierr/netfail).
 type SSOLoginFunc func(ctx context.Context, target SSOTarget) (SSOLoginStart, error)
 
 // SSOLoginStart says how SSOLoginFunc went.
@@ -33,7 +34,7 @@ type SSOLoginStart struct {
 // usually closes when the page opens, so the reply says to approve and click again. Any other
 // error, or a sign-in that cannot be started, is returned as it was.
 func (s *Service) startSSOLogin(ctx context.Context, profile string, err error) error {
-	var need *console.SSOLogin
+	var need *awsconfig.SSOLogin
 	if code := apierr.CodeOf(err); s.SSOLogin == nil || !errors.As(err, &need) ||
 		code != apierr.CodeSSOTokenMissing && code != apierr.CodeSSOTokenExpired {
 		return err
@@ -41,9 +42,9 @@ func (s *Service) startSSOLogin(ctx context.Context, profile string, err error) 
 	st, lerr := s.SSOLogin(ctx, SSOTarget{Session: need.Session, Profile: need.Profile})
 	if lerr != nil {
 		s.Log.Warn().Str("profile", profile).Err(lerr).Msg("sso: could not start the sign-in")
-		if host, kind, ok := apierr.NetFailure(lerr); ok {
+		if apierr.CodeOf(lerr) == apierr.CodeAWSUnreachable {
 			// Offline: say so, rather than naming a login command that would fail the same way.
-			return apierr.Unreachable(lerr, host, kind, "IAM Identity Center")
+			return lerr
 		}
 		return err
 	}

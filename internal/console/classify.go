@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr/netfail"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
@@ -43,8 +44,8 @@ func (s *signer) classify(ctx context.Context, err error) *apierr.Error {
 	if e := s.ctxErr(ctx, err, what); e != nil {
 		return e
 	}
-	if host, kind, ok := apierr.NetFailure(err); ok {
-		return apierr.Unreachable(err, host, kind, what)
+	if host, kind, ok := netfail.Classify(err); ok {
+		return netfail.Unreachable(err, host, kind, what)
 	}
 	if s.webIDFile != "" && strings.Contains(err.Error(), "unable to read file") {
 		// The SDK's web identity provider does not wrap the *fs.PathError; its text says so.

@@ -40,8 +40,8 @@ const (
 	// DefaultSessionDuration is used when neither the request nor the profile asks for one.
 	DefaultSessionDuration = time.Hour
 	// MinSessionDuration and MaxSessionDuration bound SessionDuration and AssumeRole's DurationSeconds.
-	MinSessionDuration = 15 * time.Minute
-	MaxSessionDuration = 12 * time.Hour
+	MinSessionDuration = awsconfig.MinSessionDuration
+	MaxSessionDuration = awsconfig.MaxSessionDuration
 	// MaxChainedDuration is the longest AssumeRole allows with temporary source credentials.
 	MaxChainedDuration = time.Hour
 	// MaxFederationTokenDuration is GetFederationToken's limit (root: MaxChainedDuration).
@@ -168,7 +168,7 @@ func (s *signer) finishErr(ctx context.Context, err error) error {
 	out := *e
 	out.Message = s.redact(out.Message)
 	if (out.Code == apierr.CodeSSOTokenMissing || out.Code == apierr.CodeSSOTokenExpired) && s.sso != nil {
-		out.Err = &SSOLogin{Session: s.sso.Session, Profile: s.sso.Profile, Err: out.Err}
+		out.Err = &awsconfig.SSOLogin{Session: s.sso.Session, Profile: s.sso.Profile, Err: out.Err}
 	}
 	return &out
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr/netfail"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/partition"
 )
 
@@ -48,14 +49,14 @@ func (s *signer) signinToken(ctx context.Context, p *partition.Partition, region
 		if e := s.ctxErr(ctx, err, "the AWS sign-in endpoint"); e != nil {
 			return "", e
 		}
-		host, kind, ok := apierr.NetFailure(err)
+		host, kind, ok := netfail.Classify(err)
 		if !ok {
 			kind = "the request failed"
 		}
 		if host == "" {
 			host = hostOf(endpoint)
 		}
-		return "", apierr.Unreachable(err, host, kind, "the AWS sign-in endpoint (getSigninToken)")
+		return "", netfail.Unreachable(err, host, kind, "the AWS sign-in endpoint (getSigninToken)")
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFederationReply))

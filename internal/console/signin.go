@@ -32,13 +32,13 @@ type signer struct {
 	fedClient aws.HTTPClient
 	requests  atomic.Int64
 
-	profile   string    // the requested profile (for messages)
-	ssoLogin  string    // the `aws-profile-bridge sso login ...` command for the chain's SSO link, if any
-	ssoFile   string    // the SSO token cache file, when its token is refreshed first
-	sso       *SSOLogin // the SSO sign-in the chain needs, for sso_token_* errors
-	awsLogin  string    // the `aws login ...` command for the chain's login_session link, if any
-	webIDFile string    // the chain's web_identity_token_file, if any
-	mfa       string    // the MFA serial in use, if any
+	profile   string              // the requested profile (for messages)
+	ssoLogin  string              // the `aws-profile-bridge sso login ...` command for the chain's SSO link, if any
+	ssoFile   string              // the SSO token cache file, when its token is refreshed first
+	sso       *awsconfig.SSOLogin // the SSO sign-in the chain needs, for sso_token_* errors
+	awsLogin  string              // the `aws login ...` command for the chain's login_session link, if any
+	webIDFile string              // the chain's web_identity_token_file, if any
+	mfa       string              // the MFA serial in use, if any
 
 	mu       sync.Mutex
 	secrets  []string

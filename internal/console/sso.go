@@ -14,24 +14,6 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/sso"
 )
 
-// SSOLogin is the IAM Identity Center sign-in a profile needs: an sso-session, or (Session "")
-// the legacy profile whose own sso_start_url signs in. SignIn's sso_token_missing and
-// sso_token_expired errors carry it as their cause (errors.As), so a front end can start that
-// sign-in for the SSO link of the profile's chain.
-type SSOLogin struct {
-	Session, Profile string
-	Err              error // the cause
-}
-
-func (e *SSOLogin) Error() string {
-	if e.Err != nil {
-		return e.Err.Error()
-	}
-	return "an SSO sign-in is needed"
-}
-
-func (e *SSOLogin) Unwrap() error { return e.Err }
-
 // checkSSO looks at the SSO token cache before any network call, for a chain that ends in SSO.
 // It returns the cache file the SDK must read (the hashed name, or the file a startUrl scan
 // found), or sso_token_missing / sso_token_expired with the exact `aws-profile-bridge sso login` command.
@@ -47,13 +29,13 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *profiles.Link) (file string,
 	startURL := l.Profile.Get("sso_start_url")
 	if session != "" {
 		s.ssoLogin = awsconfig.SSOLoginCommand(session, "")
-		s.sso = &SSOLogin{Session: session}
+		s.sso = &awsconfig.SSOLogin{Session: session}
 		if ss := cfg.SSOSessions[session]; ss != nil { // a missing section is the chain's problem
 			startURL = ss.Settings["sso_start_url"]
 		}
 	} else {
 		s.ssoLogin = awsconfig.SSOLoginCommand("", l.Name)
-		s.sso = &SSOLogin{Profile: l.Name}
+		s.sso = &awsconfig.SSOLogin{Profile: l.Name}
 	}
 	cacheDir := s.env.Paths.SSOCacheDir
 	if cacheDir == "" {

@@ -84,7 +84,7 @@ func TestSSOExpiredTokenRefreshedOnce(t *testing.T) {
 	must(t, awsconfig.WriteSSOCacheEntry(tgt.CacheFile, &old2))
 	_, err = w.signIn("dev", Options{})
 	var e *apierr.Error
-	var need *SSOLogin
+	var need *awsconfig.SSOLogin
 	if !errors.As(err, &e) || e.Code != apierr.CodeSSOTokenExpired || !strings.Contains(e.Message, "aws-profile-bridge sso login --sso-session corp") ||
 		!errors.As(err, &need) || need.Session != "corp" || need.Profile != "" {
 		t.Fatalf("err %v, want %s naming the session", err, apierr.CodeSSOTokenExpired)

@@ -168,3 +168,7 @@ func openAppend(path string) (*os.File, error) {
 	}
 	return f, err
 }
+
+// PrivateUmask makes every file and directory this process creates private to the user
+// (docs/SECURITY.md); both binaries call it first.
+func PrivateUmask() { syscall.Umask(0o077) }

@@ -53,3 +53,6 @@ func EnsureDir(dir string, tighten bool) error {
 func openAppend(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, FileMode)
 }
+
+// PrivateUmask does nothing on Windows: files under the user's profile inherit its ACL.
+func PrivateUmask() {}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/signer"
 )
 
 // FuzzServeHTTP sends arbitrary requests (method, path, Host, Origin, token, content type, body)
@@ -35,7 +36,7 @@ func FuzzServeHTTP(f *testing.F) {
 	fake := fakeaws.Start(f)
 	fake.Setenv(f)
 	svc := &bridge.Service{Paths: paths, Version: "fuzz", Commit: "fuzz", Log: zerolog.Nop()}
-	svc.Console.SigninEndpoint = fake.FederationURL()
+	svc.SignIn = signer.New(signer.Env{Paths: paths, SigninEndpoint: fake.FederationURL()})
 	srv := New(Config{Service: svc, Tokens: newFakeTokens(), Log: zerolog.Nop(), Port: 10999,
 		ChromeOrigins: []string{chromeOrigin + "/"}, FailLimit: 1 << 30})
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/signer"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
 
@@ -164,7 +165,7 @@ func newTestEnv(t *testing.T, mod ...func(*Config)) *testEnv {
 	// what the redactor happens to mask afterwards.
 	log := zerolog.New(buf).Level(zerolog.DebugLevel)
 	svc := &bridge.Service{Paths: paths, Version: "1.2.3-test", Commit: "abc123", BuildDate: "2025-02-03T04:05:06Z", Log: log}
-	svc.Console.SigninEndpoint = fake.FederationURL()
+	svc.SignIn = signer.New(signer.Env{Paths: paths, SigninEndpoint: fake.FederationURL()})
 	e := &testEnv{t: t, tokens: newFakeTokens(), log: buf, home: home, paths: paths, fake: fake}
 	cfg := Config{Service: svc, Tokens: e.tokens, Log: log, ChromeOrigins: []string{chromeOrigin + "/"}}
 	for _, m := range mod {

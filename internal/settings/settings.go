@@ -6,6 +6,7 @@ package settings
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -55,7 +56,16 @@ type Settings struct {
 // DefaultPort is the extension's HTTP port.
 const DefaultPort = 10999
 
-// FromEnv builds Settings from getenv (os.Getenv in main) and the user's home directory.
+// Load reads the process's environment once: what every command and the host start from.
+func Load() (Settings, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return Settings{}, fmt.Errorf("cannot find your home directory (%v); set HOME", err)
+	}
+	return FromEnv(os.Getenv, home)
+}
+
+// FromEnv builds Settings from getenv (os.Getenv in Load) and the user's home directory.
 // An invalid value is an error that names the variable.
 func FromEnv(getenv func(string) string, home string) (Settings, error) {
 	s := Settings{

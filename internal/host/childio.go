@@ -1,4 +1,4 @@
-package main
+package host
 
 import (
 	"bufio"
@@ -15,14 +15,14 @@ const (
 	childLinesMax = 64
 )
 
-// detachChildIO keeps the programs this process starts off its own standard streams. The AWS
+// DetachChildIO keeps the programs this process starts off its own standard streams. The AWS
 // SDK runs a profile's credential_process with the process's os.Stdin and os.Stderr (so that a
 // terminal user can answer an MFA prompt). In the native host stdin is the browser's frame
 // stream, which a child must not read, and stderr goes to the browser's console, where
 // PROTOCOL.md promises nothing; in `serve` stderr is the service journal. So a child reads the
 // null device and its stderr is read here, bounded, and logged at debug level (the log redacts
 // every line). Only the faces that own no terminal call it; the CLI keeps the terminal's streams.
-func detachChildIO(log zerolog.Logger) {
+func DetachChildIO(log zerolog.Logger) {
 	if null, err := os.Open(os.DevNull); err == nil {
 		os.Stdin = null
 	}

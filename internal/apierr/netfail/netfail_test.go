@@ -1,4 +1,4 @@
-package apierr
+package netfail
 
 import (
 	"crypto/x509"
@@ -29,14 +29,14 @@ func TestNetFailureKinds(t *testing.T) {
 		{"reset", wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), "sts.eu-west-1.amazonaws.com", "connection reset"},
 		{"certificate", wrap(x509.UnknownAuthorityError{}), "sts.eu-west-1.amazonaws.com", "not trusted"},
 	} {
-		host, kind, ok := NetFailure(tc.err)
+		host, kind, ok := Classify(tc.err)
 		if !ok || host != tc.host || !strings.Contains(kind, tc.kind) {
 			t.Errorf("%s: netFailure = %q, %q, %v; want %q and %q", tc.name, host, kind, ok, tc.host, tc.kind)
 		}
 	}
 	for _, err := range []error{errors.New("AccessDenied"), os.ErrNotExist, &url.Error{Op: "Post", URL: "https://x/", Err: errors.New("bad reply")}} {
-		if _, _, ok := NetFailure(err); ok {
-			t.Errorf("NetFailure(%v) claims a network failure", err)
+		if _, _, ok := Classify(err); ok {
+			t.Errorf("Classify(%v) claims a network failure", err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package bridge
+package signer_test
 
 import (
 	"bytes"
@@ -6,13 +6,17 @@ import (
 	"encoding/json"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rs/zerolog"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/console/fakeaws"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/signer"
 )
 
 func TestOpenProfileThroughTheConsoleCore(t *testing.T) {
@@ -31,8 +35,7 @@ role_arn = arn:aws:iam::111122223333:role/Admin
 source_profile = base
 mfa_serial = arn:aws:iam::111122223333:mfa/me
 `, "[base]\naws_access_key_id = AKIACANARYBRIDGE0001\naws_secret_access_key = canaryBridgeSecret000000000000000000001\n")
-	s.Now = nil
-	s.Console.SigninEndpoint = fake.FederationURL()
+	s.SignIn = signer.New(signer.Env{Paths: s.Paths, SigninEndpoint: fake.FederationURL()})
 
 	b := s.Handle(context.Background(), []byte(`{"action":"openProfile","profileName":"prod-admin","sessionDuration":7200,"destination":"s3"}`))
 	var r map[string]any
@@ -91,7 +94,6 @@ func TestOpenProfileLogsTheCause(t *testing.T) {
 	l.Close()
 	t.Setenv("AWS_ENDPOINT_URL_STS", closed)
 	s := newService(t, "", "[default]\naws_access_key_id = AKIACANARYBRIDGE0002\naws_secret_access_key = canaryBridgeSecret000000000000000000002\n")
-	s.Now = nil
 	var logBuf bytes.Buffer
 	s.Log = logging.New(&logBuf, zerolog.DebugLevel)
 	r := handle(t, s, `{"action":"openProfile","profileName":"default"}`)
@@ -105,4 +107,30 @@ func TestOpenProfileLogsTheCause(t *testing.T) {
 	if strings.Contains(logText, "canaryBridgeSecret") || strings.Contains(logText, "AKIACANARYBRIDGE0002") {
 		t.Errorf("the log holds a secret:\n%s", logText)
 	}
+}
+
+// newService is a bridge over config and credentials in a temporary directory, signing in
+// through New.
+func newService(t testing.TB, config, credentials string) *bridge.Service {
+	t.Helper()
+	dir := t.TempDir()
+	p := bridge.Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials"), SSOCacheDir: filepath.Join(dir, "sso", "cache")}
+	for file, text := range map[string]string{p.ConfigFile: config, p.CredentialsFile: credentials} {
+		if text != "" {
+			if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return &bridge.Service{Paths: p, SignIn: signer.New(signer.Env{Paths: p})}
+}
+
+func handle(t *testing.T, s *bridge.Service, req string) map[string]any {
+	t.Helper()
+	b := s.Handle(context.Background(), []byte(req))
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: reply not JSON: %s", req, b)
+	}
+	return m
 }

@@ -1,4 +1,7 @@
-package apierr
+// Package netfail tells a network failure on the way to AWS from any other error, and words it
+// for a person (aws_unreachable). It is apart from apierr so that what only reads files (the
+// native host) links no TLS or network code.
+package netfail
 
 import (
 	"crypto/tls"
@@ -8,12 +11,14 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 )
 
-// NetFailure says what went wrong on the way to AWS, when that is what failed: the host it tried
+// Classify says what went wrong on the way to AWS, when that is what failed: the host it tried
 // (or the proxy) and the kind of failure, so that being offline or behind a broken proxy does not
 // read as a problem with the profile's credentials.
-func NetFailure(err error) (host, kind string, ok bool) {
+func Classify(err error) (host, kind string, ok bool) {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil {
@@ -64,11 +69,11 @@ func NetFailure(err error) (host, kind string, ok bool) {
 // Unreachable is the aws_unreachable error for a network failure on the way to what (an AWS call,
 // the sign-in endpoint, IAM Identity Center): it names the host and the kind of failure, and what
 // to check.
-func Unreachable(err error, host, kind, what string) *Error {
+func Unreachable(err error, host, kind, what string) *apierr.Error {
 	if host == "" {
 		host = "AWS"
 	}
-	return Wrap(CodeAWSUnreachable, err,
+	return apierr.Wrap(apierr.CodeAWSUnreachable, err,
 		"cannot reach %s for %s (%s); check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), and any AWS_ENDPOINT_URL_* variable that points elsewhere",
 		host, what, kind)
 }

@@ -1,13 +1,14 @@
-package bridge
+package signer_test
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
-	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 )
 
 func TestOpenProfileStartsSSOLogin(t *testing.T) {
@@ -38,26 +39,25 @@ region = eu-west-1
 `
 	tests := []struct {
 		name, profile string
-		start         SSOLoginStart
+		start         bridge.SSOLoginStart
 		startErr      error
-		wantTarget    *SSOTarget
+		wantTarget    *bridge.SSOTarget
 		wantCode      string
 		wantMsg       string
 	}{
-		{"session", "dev", SSOLoginStart{UserCode: "ABCD-EFGH"}, nil, &SSOTarget{Session: "corp"}, "sso_login_started", "(it shows the code ABCD-EFGH), then click dev again"},
-		{"chained to a legacy profile", "chained", SSOLoginStart{UserCode: "X"}, nil, &SSOTarget{Profile: "legacy"}, "sso_login_started", "click chained again"},
-		{"already waiting", "dev", SSOLoginStart{AlreadyRunning: true}, nil, &SSOTarget{Session: "corp"}, "sso_login_started", "already waiting"},
-		{"cannot start", "dev", SSOLoginStart{}, errors.New("no network"), &SSOTarget{Session: "corp"}, "sso_token_missing", "aws-profile-bridge sso login --sso-session corp"},
-		{"offline", "dev", SSOLoginStart{}, &url.Error{Op: "Post", URL: "https://oidc.eu-west-1.amazonaws.com/client/register",
-			Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "oidc.eu-west-1.amazonaws.com"}}},
-			&SSOTarget{Session: "corp"}, "aws_unreachable", "cannot reach oidc.eu-west-1.amazonaws.com for IAM Identity Center"},
-		{"not SSO", "keys", SSOLoginStart{}, nil, nil, "no_credentials", ""},
+		{"session", "dev", bridge.SSOLoginStart{UserCode: "ABCD-EFGH"}, nil, &bridge.SSOTarget{Session: "corp"}, "sso_login_started", "(it shows the code ABCD-EFGH), then click dev again"},
+		{"chained to a legacy profile", "chained", bridge.SSOLoginStart{UserCode: "X"}, nil, &bridge.SSOTarget{Profile: "legacy"}, "sso_login_started", "click chained again"},
+		{"already waiting", "dev", bridge.SSOLoginStart{AlreadyRunning: true}, nil, &bridge.SSOTarget{Session: "corp"}, "sso_login_started", "already waiting"},
+		{"cannot start", "dev", bridge.SSOLoginStart{}, errors.New("no network"), &bridge.SSOTarget{Session: "corp"}, "sso_token_missing", "aws-profile-bridge sso login --sso-session corp"},
+		{"offline", "dev", bridge.SSOLoginStart{}, apierr.New(apierr.CodeAWSUnreachable, "cannot reach oidc.eu-west-1.amazonaws.com for IAM Identity Center (DNS lookup failed)"),
+			&bridge.SSOTarget{Session: "corp"}, "aws_unreachable", "cannot reach oidc.eu-west-1.amazonaws.com for IAM Identity Center"},
+		{"not SSO", "keys", bridge.SSOLoginStart{}, nil, nil, "no_credentials", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newService(t, cfg, "")
-			var got *SSOTarget
-			s.SSOLogin = func(_ context.Context, target SSOTarget) (SSOLoginStart, error) {
+			var got *bridge.SSOTarget
+			s.SSOLogin = func(_ context.Context, target bridge.SSOTarget) (bridge.SSOLoginStart, error) {
 				got = &target
 				return tc.start, tc.startErr
 			}
