@@ -70,6 +70,9 @@ type Service struct {
 	SignIn Signer
 	// CacheDir holds the getProfiles reply cache on disk (cache.go); "" disables it.
 	CacheDir string
+	// MapCache maps the reply cache into memory rather than copying it (fsafe.MapAll): for a
+	// process that lives for a few requests, the native host. A mapping is never released.
+	MapCache bool
 	// SSOLogin, when set, starts the IAM Identity Center sign-in an SSO profile without a usable
 	// token needs (ssologin.go); nil leaves that to the person (AWS_PROFILE_BRIDGE_SSO_AUTO_LOGIN=0).
 	SSOLogin SSOLoginFunc

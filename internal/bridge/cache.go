@@ -75,7 +75,7 @@ func (s *Service) buildID() string {
 // cachedList returns the stored reply when it is still exactly what a rebuild would produce, and
 // the time it goes stale (0: no expiry ahead).
 func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, int64, bool) {
-	data, ok := s.readCacheFile(cacheFile, MaxReply+64<<10)
+	data, ok := s.readCacheFile(cacheFile, MaxReply+64<<10, s.MapCache)
 	if !ok {
 		return nil, 0, false
 	}
@@ -91,7 +91,11 @@ func (s *Service) cachedList(stamps []fileStamp, build string) ([]byte, int64, b
 		return nil, 0, false
 	}
 	reply := data[nl+1:]
-	if len(reply) == 0 || len(reply) != h.Len || crc32.ChecksumIEEE(reply) != h.CRC {
+	if len(reply) == 0 || len(reply) != h.Len {
+		return nil, 0, false
+	}
+	var sum uint32
+	if !fsafe.NoFault(func() { sum = crc32.ChecksumIEEE(reply) }) || sum != h.CRC {
 		return nil, 0, false
 	}
 	return reply, h.ValidUntil, true
@@ -133,7 +137,8 @@ func (s *Service) storeList(reply []byte, validUntil int64, stamps []fileStamp, 
 // readCacheFile reads name in the cache directory. Only a private regular file in a private
 // directory of ours, never through a symlink, and without blocking on a FIFO or reading a device
 // put in the file's place: someone else could have written anything else, so it is never trusted.
-func (s *Service) readCacheFile(name string, limit int64) ([]byte, bool) {
+// mapped maps the file rather than copying it (fsafe.MapAll; Service.MapCache).
+func (s *Service) readCacheFile(name string, limit int64, mapped bool) ([]byte, bool) {
 	if fsafe.CheckDir(s.CacheDir) != nil {
 		return nil, false
 	}
@@ -145,7 +150,11 @@ func (s *Service) readCacheFile(name string, limit int64) ([]byte, bool) {
 	if fsafe.CheckPrivate(f.Name(), fi) != nil {
 		return nil, false
 	}
-	data, err := fsafe.ReadAll(f, fi, limit)
+	read := fsafe.ReadAll
+	if mapped {
+		read = fsafe.MapAll
+	}
+	data, err := read(f, fi, limit)
 	return data, err == nil
 }
 
@@ -190,7 +199,7 @@ func (s *Service) loadEmptyMarks() map[string]emptyMark {
 	if s.CacheDir == "" {
 		return nil
 	}
-	data, ok := s.readCacheFile(emptyFile, 64<<10)
+	data, ok := s.readCacheFile(emptyFile, 64<<10, false)
 	if !ok {
 		return nil
 	}

@@ -53,8 +53,16 @@ func getProfiles(t *testing.T, s *Service) []byte {
 	return s.Handle(context.Background(), []byte(`{"action":"getProfiles"}`))
 }
 
+// Both ways of reading the cache (copied, and mapped as the native host reads it) serve it.
 func TestReplyCacheHitIsIdentical(t *testing.T) {
+	for _, mapped := range []bool{false, true} {
+		t.Run(map[bool]string{false: "copied", true: "mapped"}[mapped], func(t *testing.T) { testReplyCacheHit(t, mapped) })
+	}
+}
+
+func testReplyCacheHit(t *testing.T, mapped bool) {
 	s := cachedService(t, "[profile a]\nregion = eu-west-1\n", "[b]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n")
+	s.MapCache = mapped
 	first := getProfiles(t, s)
 	if s.hits() != 0 {
 		t.Fatal("first request cannot be a hit")
@@ -149,7 +157,14 @@ func TestReplyCacheRacyFilesAreNotStored(t *testing.T) {
 }
 
 func TestReplyCacheCorruptOrForeignIsIgnored(t *testing.T) {
+	for _, mapped := range []bool{false, true} {
+		t.Run(map[bool]string{false: "copied", true: "mapped"}[mapped], func(t *testing.T) { testReplyCacheCorrupt(t, mapped) })
+	}
+}
+
+func testReplyCacheCorrupt(t *testing.T, mapped bool) {
 	s := cachedService(t, "[profile a]\n", "")
+	s.MapCache = mapped
 	want := getProfiles(t, s)
 	p := filepath.Join(s.CacheDir, cacheFile)
 	good, _ := os.ReadFile(p)

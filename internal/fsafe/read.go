@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"strconv"
 )
 
@@ -130,6 +131,22 @@ func Size(n int64) string {
 		return strconv.FormatInt(n>>10, 10) + " KiB"
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// NoFault runs read, which reads memory MapAll returned, and reports false when that memory
+// faulted (the file was truncated under the mapping) instead of letting the process die.
+func NoFault(read func()) (ok bool) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	read()
+	return true
 }
 
 // ReadFile reads the regular file at path (see Open), at most limit bytes (see ReadAll).

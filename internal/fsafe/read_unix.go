@@ -4,8 +4,11 @@ package fsafe
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // oNoFollow makes an open fail on a symlink.
@@ -26,4 +29,23 @@ func openRead(path string, noFollow bool) (*os.File, error) {
 		}
 	}
 	return f, err
+}
+
+// MapAll is ReadAll by mapping the file read-only instead of copying it: for a process that
+// lives for a request or a few (the native host) and hands a large file on unchanged, it saves
+// touching fresh memory for every byte. The mapping is never released (the process exits), so
+// long-running processes use ReadAll. A file truncated while mapped makes a later access fault:
+// a caller that reads the bytes first (a checksum) does so under NoFault.
+func MapAll(f *os.File, fi fs.FileInfo, limit int64) ([]byte, error) {
+	if fi.Size() > limit {
+		return nil, tooLarge(f.Name(), limit)
+	}
+	if fi.Size() == 0 {
+		return []byte{}, nil
+	}
+	data, err := unix.Mmap(int(f.Fd()), 0, int(fi.Size()), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return ReadAll(f, fi, limit) // a file system that cannot map
+	}
+	return data, nil
 }

@@ -1,6 +1,7 @@
 package fsafe
 
 import (
+	"io/fs"
 	"os"
 )
 
@@ -21,3 +22,7 @@ func openRead(path string, noFollow bool) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// MapAll reads the file as ReadAll does: mapping it (read_unix.go) would keep it open and
+// undeletable on Windows.
+func MapAll(f *os.File, fi fs.FileInfo, limit int64) ([]byte, error) { return ReadAll(f, fi, limit) }

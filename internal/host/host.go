@@ -70,7 +70,7 @@ func Run(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer, opt Options
 		log.Warn().Msg("running as root: the host should run as the browser's user")
 	}
 
-	svc := &bridge.Service{Paths: st.AWS, Version: opt.Version, Commit: opt.Commit, BuildDate: opt.Date, Log: log, CacheDir: st.CacheDir}
+	svc := &bridge.Service{Paths: st.AWS, Version: opt.Version, Commit: opt.Commit, BuildDate: opt.Date, Log: log, CacheDir: st.CacheDir, MapCache: true}
 	if opt.Signer != nil {
 		svc.SignIn = opt.Signer(st, log)
 	}

@@ -67,22 +67,33 @@ func ReadFrame(r io.Reader) ([]byte, error) {
 	return body, nil
 }
 
-// WriteFrame writes body as one frame to w, length and body in a single
-// Write call. A body above MaxOutbound is refused with ErrReplyTooLarge and
-// nothing is written. A short write returns io.ErrShortWrite.
+// WriteFrame writes body as one frame to w. A body above MaxOutbound is refused with
+// ErrReplyTooLarge and nothing is written. A short write returns io.ErrShortWrite.
+//
+// A small frame goes out in one Write; a large one as the length, then the body itself: copying
+// a reply of up to a megabyte behind its length cost a fresh process more (memory it must first
+// touch) than the second system call. The reader sees the same bytes either way.
 func WriteFrame(w io.Writer, body []byte) error {
 	if len(body) > MaxOutbound {
 		return fmt.Errorf("%w: %d bytes, limit %d", ErrReplyTooLarge, len(body), MaxOutbound)
 	}
-	buf := make([]byte, 4+len(body))
-	binary.LittleEndian.PutUint32(buf, uint32(len(body)))
-	copy(buf[4:], body)
-	n, err := w.Write(buf)
-	if err != nil {
-		return fmt.Errorf("nativemsg: write frame: %w", err)
+	var head [4]byte
+	binary.LittleEndian.PutUint32(head[:], uint32(len(body)))
+	parts := [][]byte{head[:], body}
+	if len(body) <= oneWriteMax {
+		parts = [][]byte{append(head[:], body...)}
 	}
-	if n != len(buf) {
-		return fmt.Errorf("nativemsg: write frame: %w", io.ErrShortWrite)
+	for _, p := range parts {
+		n, err := w.Write(p)
+		if err != nil {
+			return fmt.Errorf("nativemsg: write frame: %w", err)
+		}
+		if n != len(p) {
+			return fmt.Errorf("nativemsg: write frame: %w", io.ErrShortWrite)
+		}
 	}
 	return nil
 }
+
+// oneWriteMax is the largest body written in the same Write as its length.
+const oneWriteMax = 64 << 10
