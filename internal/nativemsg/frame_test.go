@@ -151,6 +151,8 @@ func TestWriteFrame(t *testing.T) {
 	}{
 		{"zero", 0, nil},
 		{"one", 1, nil},
+		{"largest in one write", oneWriteMax, nil},
+		{"smallest in two writes", oneWriteMax + 1, nil},
 		{"max outbound", MaxOutbound, nil},
 		{"max outbound + 1", MaxOutbound + 1, ErrReplyTooLarge},
 	}
@@ -168,14 +170,23 @@ func TestWriteFrame(t *testing.T) {
 				}
 				return
 			}
-			if len(w.writes) != 1 {
-				t.Fatalf("%d Write calls, want 1", len(w.writes))
+			// A small frame in one Write; a large one as its length, then its body.
+			want := 1
+			if tt.size > oneWriteMax {
+				want = 2
+				if len(w.writes) == 2 && len(w.writes[0]) != 4 {
+					t.Fatalf("writes of %d and %d bytes", len(w.writes[0]), len(w.writes[1]))
+				}
 			}
-			got, err := ReadFrame(bytes.NewReader(w.writes[0]))
+			if len(w.writes) != want {
+				t.Fatalf("%d Write calls, want %d", len(w.writes), want)
+			}
+			frame := bytes.Join(w.writes, nil)
+			got, err := ReadFrame(bytes.NewReader(frame))
 			if tt.size > MaxInbound {
 				// Too large to read back with the inbound cap: check by hand.
-				if n := binary.LittleEndian.Uint32(w.writes[0]); int(n) != tt.size || len(w.writes[0]) != 4+tt.size {
-					t.Fatalf("length %d, total %d", n, len(w.writes[0]))
+				if n := binary.LittleEndian.Uint32(frame); int(n) != tt.size || len(frame) != 4+tt.size {
+					t.Fatalf("length %d, total %d", n, len(frame))
 				}
 				return
 			}
