@@ -90,8 +90,8 @@ func ourView(c *Config, p *Profile) sdkView {
 	}
 	if s := v["sso_session"]; s != "" {
 		if sess := c.SSOSessions[strings.TrimSpace(s)]; sess != nil {
-			v["session.sso_region"] = sess.Settings["sso_region"]
-			v["session.sso_start_url"] = sess.Settings["sso_start_url"]
+			v["session.sso_region"] = sess.Settings.Get("sso_region")
+			v["session.sso_start_url"] = sess.Settings.Get("sso_start_url")
 		}
 	}
 	return v

@@ -54,13 +54,19 @@ func FuzzLoad(f *testing.F) {
 			if c.Profile(pr.Name) != pr {
 				t.Fatalf("Profile(%q) lookup broken", pr.Name)
 			}
-			for k := range pr.Settings {
+			keys := map[string]bool{}
+			for _, kv := range pr.Settings {
+				k := kv.Key
+				if keys[k] {
+					t.Fatalf("profile %q: key %q twice", pr.Name, k)
+				}
+				keys[k] = true
 				if k == "" || k != strings.ToLower(k) {
 					t.Fatalf("profile %q: key %q not lower-case", pr.Name, k)
 				}
 			}
 			for k, sub := range pr.SubProperties {
-				if _, ok := pr.Settings[k]; !ok || pr.Settings[k] != "" {
+				if v, ok := pr.Settings.Lookup(k); !ok || v != "" {
 					t.Fatalf("profile %q: sub-properties of %q without an empty %q", pr.Name, k, k)
 				}
 				for sk := range sub {

@@ -296,8 +296,11 @@ func build(cfgFile, credFile *parsedFile) *Config {
 				// Same name as a config-file section that is not a profile ([sso-session x],
 				// [services x]): the SDK merges the two, and that merged section is both what
 				// LoadSharedConfigProfile("sso-session x") returns and the SSO session.
-				cfgSec.sub = mergeCreds(cfgSec.settings, cfgSec.sub, sec)
-				settings, sub = maps.Clone(cfgSec.settings), maps.Clone(cfgSec.sub)
+				cfgSec.sub = mergeCreds(&cfgSec.settings, cfgSec.sub, sec)
+				if s, ok := strings.CutPrefix(sec.full, ssoSessionPrefix); ok && c.SSOSessions[s] != nil {
+					c.SSOSessions[s].Settings = cfgSec.settings // the merge may have moved them
+				}
+				settings, sub = slices.Clone(cfgSec.settings), maps.Clone(cfgSec.sub)
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s:%d: [%s] merged into the config file's section of the same name (line %d)",
 					credFile.name, sec.line, sec.full, cfgSec.line))
 			}
@@ -311,7 +314,7 @@ func build(cfgFile, credFile *parsedFile) *Config {
 			c.Profiles = append(c.Profiles, p)
 			byName[sec.full] = p
 		} else {
-			p.SubProperties = mergeCreds(p.Settings, p.SubProperties, sec)
+			p.SubProperties = mergeCreds(&p.Settings, p.SubProperties, sec)
 			// The SDK replaces the config section's errors with the credentials section's.
 			p.Warnings = slices.DeleteFunc(p.Warnings, isPartialWarning)
 		}
@@ -340,8 +343,9 @@ func build(cfgFile, credFile *parsedFile) *Config {
 // the session token, if any), and not the keys it never takes from the credentials file. Other
 // keys: the credentials file wins, with its sub-properties or none. It returns dstSub, made when
 // src brings the first sub-properties.
-func mergeCreds(dst map[string]string, dstSub map[string]map[string]string, src *section) map[string]map[string]string {
-	for k, v := range src.settings {
+func mergeCreds(dst *Settings, dstSub map[string]map[string]string, src *section) map[string]map[string]string {
+	for _, kv := range src.settings {
+		k, v := kv.Key, kv.Value
 		switch {
 		case k == keyAccessKeyID || k == keySecretAccessKey || k == keySessionToken:
 			if src.partial {
@@ -350,7 +354,7 @@ func mergeCreds(dst map[string]string, dstSub map[string]map[string]string, src 
 		case sdkNoMerge(k):
 			continue // ignored by the SDK for a profile that is also in the config file
 		}
-		dst[k] = v
+		dst.Set(k, v)
 		if sub := src.sub[k]; sub != nil {
 			if dstSub == nil {
 				dstSub = map[string]map[string]string{}
@@ -367,7 +371,7 @@ const partialMarker = " without the other; aws-sdk-go-v2 refuses to load this pr
 
 func partialWarning(file string, sec *section) string {
 	have := keyAccessKeyID
-	if _, ok := sec.settings[keySecretAccessKey]; ok {
+	if _, ok := sec.settings.Lookup(keySecretAccessKey); ok {
 		have = keySecretAccessKey
 	}
 	return fmt.Sprintf("%s:%d: [%s] has %s%s", file, sec.line, sec.full, have, partialMarker)

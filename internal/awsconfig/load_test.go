@@ -79,7 +79,7 @@ func TestLoadRules(t *testing.T) {
 				t.Fatalf("no profile %q in %v", name, names(c))
 			}
 			for k, v := range want {
-				if got, ok := p.Settings[k]; !ok || got != v {
+				if got, ok := p.Settings.Lookup(k); !ok || got != v {
 					t.Errorf("%s: %s = %q (set %v), want %q", name, k, got, ok, v)
 				}
 			}
@@ -138,14 +138,14 @@ func TestLoadRules(t *testing.T) {
 		{"sso-session", "[profile s]\nsso_session = corp\n[sso-session corp]\nsso_region = us-east-1\nSSO_Start_URL = https://x\n", "",
 			[]check{order("s"), func(t *testing.T, c *Config) {
 				s := c.SSOSessions["corp"]
-				if s == nil || s.Line != 3 || s.Settings["sso_region"] != "us-east-1" || s.Settings["sso_start_url"] != "https://x" {
+				if s == nil || s.Line != 3 || s.Settings.Get("sso_region") != "us-east-1" || s.Settings.Get("sso_start_url") != "https://x" {
 					t.Fatalf("session %+v", s)
 				}
 			}}},
 		{"default and profile default", "[profile default]\nregion=p\n[default]\nregion=d\nmfa_serial=m\n", "",
 			[]check{order("default"), profile("default", map[string]string{"region": "p"}), cfgWarn("both define profile \"default\""),
 				func(t *testing.T, c *Config) {
-					if p := c.Profile("default"); p.ConfigLine != 1 || p.Settings["mfa_serial"] != "" {
+					if p := c.Profile("default"); p.ConfigLine != 1 || p.Settings.Get("mfa_serial") != "" {
 						t.Fatalf("prefixed section must win entirely: %+v", p)
 					}
 				}}},

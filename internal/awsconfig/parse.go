@@ -22,7 +22,7 @@ import (
 type section struct {
 	full     string // SDK section name: "profile a", "sso-session s", "default", "a b" ...
 	line     int    // first header
-	settings map[string]string
+	settings Settings
 	sub      map[string]map[string]string
 	expires  string
 	warnings []string
@@ -69,6 +69,11 @@ type parser struct {
 	seenHeader  bool
 	contentLine int       // first line that is neither blank nor a comment
 	slab        []section // sections are carved out of it, a few allocations per file
+	// kvs: each section's Settings are carved out of it, room for as many keys as the section
+	// has lines, so that a whole file's settings are one allocation; rest is the text after
+	// the current line, where header counts them.
+	kvs  []Setting
+	rest string
 }
 
 // parse reads data (BOM already removed) into f's sections.
@@ -81,7 +86,7 @@ func (f *parsedFile) parse(data []byte) error {
 	headers := strings.Count(text, "\n[") + 1
 	f.order = make([]*section, 0, headers)
 	f.byName = make(map[string]*section, headers)
-	p := &parser{f: f, slab: make([]section, 0, headers)}
+	p := &parser{f: f, slab: make([]section, 0, headers), kvs: make([]Setting, 0, strings.Count(text, "\n")+1)}
 	n := 0
 	for len(text) > 0 {
 		line := text
@@ -91,6 +96,7 @@ func (f *parsedFile) parse(data []byte) error {
 			text = ""
 		}
 		n++
+		p.rest = text
 		if err := p.line(n, line); err != nil {
 			return err
 		}
@@ -207,6 +213,23 @@ func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
+// settingsRoom returns empty Settings with room for the keys of the section whose header is the
+// current line: at most one per line up to the next line that starts with "[". A section that
+// outgrows it (a repeated header adds keys later) is copied by append, never into a neighbour.
+func (p *parser) settingsRoom() Settings {
+	lines := p.rest
+	if i := strings.Index(lines, "\n["); i >= 0 {
+		lines = lines[:i]
+	}
+	room := strings.Count(lines, "\n") + 1
+	if len(p.kvs)+room > cap(p.kvs) {
+		return make(Settings, 0, room)
+	}
+	start := len(p.kvs)
+	p.kvs = p.kvs[:start+room]
+	return Settings(p.kvs[start:start:start+room])
+}
+
 // header starts a section occurrence (the SDK's handleProfile).
 func (p *parser) header(n int, name string) {
 	p.flush()
@@ -216,7 +239,7 @@ func (p *parser) header(n int, name string) {
 		if len(p.slab) == cap(p.slab) {
 			p.slab = make([]section, 0, 16)
 		}
-		p.slab = append(p.slab, section{full: name, line: n, settings: map[string]string{}})
+		p.slab = append(p.slab, section{full: name, line: n, settings: p.settingsRoom()})
 		sec = &p.slab[len(p.slab)-1]
 		p.f.byName[name] = sec
 		p.f.order = append(p.f.order, sec)
@@ -247,9 +270,7 @@ func (p *parser) property(n int, key, val string) {
 	}
 	p.ckey, p.hasKey = key, true
 	sec := p.cur
-	n0 := len(sec.settings)
-	sec.settings[key] = val
-	if len(sec.settings) == n0 { // the key was there: a duplicate
+	if sec.settings.Set(key, val) { // the key was there: a duplicate
 		first := 0
 		for _, k := range p.keys {
 			if k.key == key {
@@ -286,7 +307,7 @@ func (p *parser) subProperty(n int, key, val string) {
 		}
 		return
 	}
-	if !p.hasKey || p.contActive || p.cur.settings[p.ckey] != "" {
+	if !p.hasKey || p.contActive || p.cur.settings.Get(p.ckey) != "" {
 		p.property(n, key, strings.TrimSpace(trimPropertyComment(val)))
 		return
 	}
@@ -312,7 +333,7 @@ func (p *parser) continuation(n int, text string) {
 		return
 	}
 	if !p.contActive {
-		v := p.cur.settings[p.ckey]
+		v := p.cur.settings.Get(p.ckey)
 		if v == "" {
 			if p.cur.sub[p.ckey] == nil {
 				p.secWarnf(n, "indented line ignored (it continues an empty value)")
@@ -328,7 +349,7 @@ func (p *parser) continuation(n int, text string) {
 // flush stores a value that continuation lines extended.
 func (p *parser) flush() {
 	if p.contActive {
-		p.cur.settings[p.ckey] = string(p.cont)
+		p.cur.settings.Set(p.ckey, string(p.cont))
 		p.contActive = false
 	}
 }

@@ -26,7 +26,7 @@ type Profile struct {
 	Name string
 	// Settings holds every key of the profile with lower-case keys, merged key by key;
 	// the credentials file wins over the config file. Values are trimmed, inline comments removed.
-	Settings map[string]string
+	Settings Settings
 	// SubProperties holds nested settings (a key with an empty value followed by indented
 	// "k = v" lines), e.g. SubProperties["s3"]["max_concurrent_requests"].
 	SubProperties map[string]map[string]string
@@ -51,13 +51,13 @@ func (p *Profile) Get(key string) string {
 	if p == nil {
 		return ""
 	}
-	return p.Settings[strings.ToLower(key)]
+	return p.Settings.Get(strings.ToLower(key))
 }
 
 // SSOSession is one [sso-session NAME] section of the config file.
 type SSOSession struct {
 	Name     string
-	Settings map[string]string // lower-case keys: sso_start_url, sso_region, sso_registration_scopes ...
+	Settings Settings // lower-case keys: sso_start_url, sso_region, sso_registration_scopes ...
 	Line     int
 }
 
@@ -135,3 +135,48 @@ const (
 	MinSessionDuration = 15 * time.Minute
 	MaxSessionDuration = 12 * time.Hour
 )
+
+// Settings are a section's keys (lower case) and values, in the order the keys first appear; a
+// key set again keeps its place and takes the new value. A section has a handful of keys, and a
+// short list is cheaper to build and to search than a map (docs/PERFORMANCE.md).
+type Settings []Setting
+
+// Setting is one key and its value.
+type Setting struct{ Key, Value string }
+
+// Get returns the value of key ("" when unset); key is lower case.
+func (s Settings) Get(key string) string {
+	v, _ := s.Lookup(key)
+	return v
+}
+
+// Lookup returns the value of key and whether it is set.
+func (s Settings) Lookup(key string) (string, bool) {
+	for i := range s {
+		if s[i].Key == key {
+			return s[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// Set gives key the value, in place when it is set already (reported), else at the end.
+func (s *Settings) Set(key, value string) (replaced bool) {
+	for i := range *s {
+		if (*s)[i].Key == key {
+			(*s)[i].Value = value
+			return true
+		}
+	}
+	*s = append(*s, Setting{key, value})
+	return false
+}
+
+// SettingsOf makes Settings of key, value pairs (for tests and literals).
+func SettingsOf(kv ...string) Settings {
+	var s Settings
+	for i := 0; i+1 < len(kv); i += 2 {
+		s.Set(kv[i], kv[i+1])
+	}
+	return s
+}

@@ -17,9 +17,9 @@ func TestFileExpiryMatchesTheProfileList(t *testing.T) {
 		{"aws_expiration", "2030-01-02T03:04:05UTC", ""},
 		{"", "", "2030-01-02 03:04:05"},
 	} {
-		p := &awsconfig.Profile{Name: "x", Settings: map[string]string{}, ExpiresComment: tc.comment}
+		p := &awsconfig.Profile{Name: "x", ExpiresComment: tc.comment}
 		if tc.key != "" {
-			p.Settings[tc.key] = tc.val
+			p.Settings.Set(tc.key, tc.val)
 		}
 		if got := fileExpiry(p); !got.Equal(want) {
 			t.Errorf("%s=%q comment=%q: %v, want %v", tc.key, tc.val, tc.comment, got, want)

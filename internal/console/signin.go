@@ -326,7 +326,7 @@ func ssoRegion(cfg *awsconfig.Config, l *profiles.Link) string {
 	}
 	if n := l.Profile.Get("sso_session"); n != "" {
 		if ss := cfg.SSOSessions[n]; ss != nil {
-			return ss.Settings["sso_region"]
+			return ss.Settings.Get("sso_region")
 		}
 	}
 	return l.Profile.Get("sso_region")

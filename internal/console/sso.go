@@ -31,7 +31,7 @@ func (s *signer) checkSSO(cfg *awsconfig.Config, l *profiles.Link) (file string,
 		s.ssoLogin = awsconfig.SSOLoginCommand(session, "")
 		s.sso = &awsconfig.SSOLogin{Session: session}
 		if ss := cfg.SSOSessions[session]; ss != nil { // a missing section is the chain's problem
-			startURL = ss.Settings["sso_start_url"]
+			startURL = ss.Settings.Get("sso_start_url")
 		}
 	} else {
 		s.ssoLogin = awsconfig.SSOLoginCommand("", l.Name)

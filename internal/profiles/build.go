@@ -88,10 +88,10 @@ func (c *checker) build(p *Profile, ap *awsconfig.Profile, now time.Time) {
 		p.SSOStartURL = f.ssoStartURL
 		p.SSORegion = f.ssoRegion
 		if sess := c.sessions[p.SSOSession]; p.SSOSession != "" && sess != nil {
-			if v := sess.Settings["sso_start_url"]; v != "" {
+			if v := sess.Settings.Get("sso_start_url"); v != "" {
 				p.SSOStartURL = v
 			}
-			if v := sess.Settings["sso_region"]; v != "" {
+			if v := sess.Settings.Get("sso_region"); v != "" {
 				p.SSORegion = v
 			}
 		}

@@ -426,9 +426,9 @@ func TestBuildNilEntries(t *testing.T) {
 // aws login sessions and roles: the advice must be what aws-sdk-go-v2 accepts.
 func TestLoginSessionRoleWarnings(t *testing.T) {
 	cfg := &awsconfig.Config{Profiles: []*awsconfig.Profile{
-		{Name: "me", Settings: map[string]string{"login_session": "arn:aws:iam::111122223333:user/me"}},
-		{Name: "via-source", Settings: map[string]string{"role_arn": "arn:aws:iam::111122223333:role/R", "source_profile": "me"}},
-		{Name: "together", Settings: map[string]string{"role_arn": "arn:aws:iam::111122223333:role/R", "login_session": "arn:aws:iam::111122223333:user/me"}},
+		{Name: "me", Settings: awsconfig.SettingsOf("login_session", "arn:aws:iam::111122223333:user/me")},
+		{Name: "via-source", Settings: awsconfig.SettingsOf("role_arn", "arn:aws:iam::111122223333:role/R", "source_profile", "me")},
+		{Name: "together", Settings: awsconfig.SettingsOf("role_arn", "arn:aws:iam::111122223333:role/R", "login_session", "arn:aws:iam::111122223333:user/me")},
 	}}
 	got := map[string]Profile{}
 	for _, p := range Build(cfg, time.Now()) {

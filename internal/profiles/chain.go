@@ -331,7 +331,7 @@ func (c *checker) ssoProblem(f *fields, session string) string {
 		}
 		for _, kv := range [...][2]string{{"sso_start_url", f.ssoStartURL}, {"sso_region", f.ssoRegion}} {
 			k, pv := kv[0], kv[1]
-			v := sess.Settings[k]
+			v := sess.Settings.Get(k)
 			if v == "" {
 				missing = append(missing, k+" (in [sso-session "+session+"])")
 			} else if pv != "" && pv != v {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 )
 
 // Firefox container colours and icons (contextualIdentities); nothing else is ever emitted.
@@ -47,13 +49,13 @@ var colorRules = []colorRule{
 // The settings granted_color and granted_icon (granted's keys, case-insensitive values) override
 // the rules when they name a valid Firefox colour or icon; invalid values are ignored (Build
 // reports them as warnings).
-func ColorIcon(name string, settings map[string]string) (color, icon string) {
+func ColorIcon(name string, settings awsconfig.Settings) (color, icon string) {
 	color, icon, _ = colorIcon(name, settings)
 	return color, icon
 }
 
-func colorIcon(name string, settings map[string]string) (color, icon string, warnings []string) {
-	return colorIconWarn(name, settings["granted_color"], settings["granted_icon"], nil)
+func colorIcon(name string, settings awsconfig.Settings) (color, icon string, warnings []string) {
+	return colorIconWarn(name, settings.Get("granted_color"), settings.Get("granted_icon"), nil)
 }
 
 // colorIconWarn applies the rules and the overrides, appending a warning per invalid override.

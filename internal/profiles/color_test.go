@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"slices"
 	"strings"
 	"testing"
@@ -78,16 +79,16 @@ func TestEachWord(t *testing.T) {
 func TestColorIconOverrides(t *testing.T) {
 	tests := []struct {
 		name        string
-		settings    map[string]string
+		settings    awsconfig.Settings
 		color, icon string
 		warnings    []string // fragments, one per expected warning
 	}{
-		{"prod", map[string]string{"granted_color": "pink"}, "pink", "briefcase", nil},
-		{"prod", map[string]string{"granted_icon": "dollar"}, "red", "dollar", nil},
-		{"x", map[string]string{"granted_color": "Orange", "granted_icon": " TREE "}, "orange", "tree", nil},
-		{"prod", map[string]string{"granted_color": "magenta"}, "red", "briefcase", []string{"granted_color = magenta"}},
-		{"dev", map[string]string{"granted_icon": "rocket", "granted_color": "black"}, "green", "fingerprint", []string{"granted_color = black", "granted_icon = rocket"}},
-		{"x", map[string]string{"granted_color": ""}, "blue", "circle", nil},
+		{"prod", awsconfig.SettingsOf("granted_color", "pink"), "pink", "briefcase", nil},
+		{"prod", awsconfig.SettingsOf("granted_icon", "dollar"), "red", "dollar", nil},
+		{"x", awsconfig.SettingsOf("granted_color", "Orange", "granted_icon", " TREE "), "orange", "tree", nil},
+		{"prod", awsconfig.SettingsOf("granted_color", "magenta"), "red", "briefcase", []string{"granted_color = magenta"}},
+		{"dev", awsconfig.SettingsOf("granted_icon", "rocket", "granted_color", "black"), "green", "fingerprint", []string{"granted_color = black", "granted_icon = rocket"}},
+		{"x", awsconfig.SettingsOf("granted_color", ""), "blue", "circle", nil},
 	}
 	for _, tt := range tests {
 		color, icon, warns := colorIcon(tt.name, tt.settings)
@@ -115,7 +116,7 @@ func TestColorIconOnlyValid(t *testing.T) {
 	overrides := []string{"", "red", "RED", "nope", "toolbar", "fence", "<script>"}
 	for _, name := range inputs {
 		for _, o := range overrides {
-			c, i := ColorIcon(name, map[string]string{"granted_color": o, "granted_icon": o})
+			c, i := ColorIcon(name, awsconfig.SettingsOf())
 			if !slices.Contains(validColors, c) || !slices.Contains(validIcons, i) {
 				t.Errorf("ColorIcon(%q, %q) = %q, %q: not a Firefox value", name, o, c, i)
 			}
@@ -128,7 +129,7 @@ func FuzzColorIcon(f *testing.F) {
 		f.Add(s, "red")
 	}
 	f.Fuzz(func(t *testing.T, name, override string) {
-		c, i := ColorIcon(name, map[string]string{"granted_color": override, "granted_icon": override})
+		c, i := ColorIcon(name, awsconfig.SettingsOf())
 		if !slices.Contains(validColors, c) || !slices.Contains(validIcons, i) {
 			t.Fatalf("ColorIcon(%q, %q) = %q, %q", name, override, c, i)
 		}

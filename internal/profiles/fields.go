@@ -1,7 +1,9 @@
 package profiles
 
-// fields holds the settings this package reads, taken from a profile's map in one pass
-// (a switch per key is much cheaper than a map lookup per setting with 10 000 profiles).
+import "github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
+
+// fields holds the settings this package reads, taken from a profile's settings in one pass
+// (a switch per key is much cheaper than a lookup per setting with 10 000 profiles).
 type fields struct {
 	region, roleARN, sourceProfile, mfaSerial  string
 	credSource, process, webIDFile, login      string
@@ -15,15 +17,16 @@ type fields struct {
 	hasKeyIDKey, hasSecretKey bool
 }
 
-func readFields(s map[string]string) (f fields) {
+func readFields(s awsconfig.Settings) (f fields) {
 	f.read(s)
 	return f
 }
 
-// read fills f from the settings map s, in place.
-func (f *fields) read(s map[string]string) {
+// read fills f from the settings s, in place.
+func (f *fields) read(s awsconfig.Settings) {
 	*f = fields{}
-	for k, v := range s {
+	for _, kv := range s {
+		k, v := kv.Key, kv.Value
 		if v == "" {
 			switch k {
 			case "aws_access_key_id":

@@ -9,13 +9,13 @@ import (
 
 // prof builds a profile from "key=value" pairs.
 func prof(name string, kv ...string) *awsconfig.Profile {
-	p := &awsconfig.Profile{Name: name, Settings: map[string]string{}, InConfig: true}
+	p := &awsconfig.Profile{Name: name, InConfig: true}
 	for _, s := range kv {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok {
 			panic("prof: want key=value, got " + s)
 		}
-		p.Settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		p.Settings.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
 	return p
 }

@@ -30,7 +30,8 @@ func SafeSettings(p *awsconfig.Profile) map[string]any {
 	if p == nil {
 		return out
 	}
-	for k, v := range p.Settings {
+	for _, kv := range p.Settings {
+		k, v := kv.Key, kv.Value
 		if isSecretKey(k) {
 			continue
 		}

@@ -23,15 +23,15 @@ func TestSafeSettings(t *testing.T) {
 		t.Errorf("SafeSettings = %v\nwant %v", got, want)
 	}
 	got["region"] = "changed"
-	if p.Settings["region"] != "eu-west-1" {
-		t.Error("SafeSettings aliases the profile's map")
+	if p.Settings.Get("region") != "eu-west-1" {
+		t.Error("SafeSettings aliases the profile's settings")
 	}
 	if s := SafeSettings(nil); s == nil || len(s) != 0 {
 		t.Errorf("nil profile: %v, want an empty map", s)
 	}
 	p.SubProperties = map[string]map[string]string{"s3": {"max_concurrent_requests": "10", "sso_token": "x"}}
-	p.Settings["s3"] = ""
-	p.Settings["ec2"] = ""
+	p.Settings.Set("s3", "")
+	p.Settings.Set("ec2", "")
 	got = SafeSettings(p)
 	if s3, ec2 := got["s3"], got["ec2"]; !reflect.DeepEqual(s3, map[string]string{"max_concurrent_requests": "10"}) || ec2 != "" {
 		t.Errorf("s3 = %#v, ec2 = %#v: want the sub-properties without the secret one, and an empty string", s3, ec2)

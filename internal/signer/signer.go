@@ -45,7 +45,7 @@ func New(env Env) bridge.Signer {
 
 // consoleURL builds the reply for a sign-in result.
 func consoleURL(cfg *awsconfig.Config, name string, res *console.Result) *bridge.ConsoleURL {
-	var settings map[string]string
+	var settings awsconfig.Settings
 	if p := cfg.Profile(name); p != nil {
 		settings = p.Settings
 	}

@@ -84,11 +84,11 @@ func Resolve(cfg *awsconfig.Config, cacheDir, session, profile string) (Target, 
 	if ss == nil {
 		return Target{}, fmt.Errorf("there is no [sso-session %s] section in ~/.aws/config; add one with sso_start_url and sso_region", session)
 	}
-	t := Target{Session: session, StartURL: ss.Settings["sso_start_url"], Region: ss.Settings["sso_region"]}
+	t := Target{Session: session, StartURL: ss.Settings.Get("sso_start_url"), Region: ss.Settings.Get("sso_region")}
 	if t.StartURL == "" || t.Region == "" {
 		return Target{}, fmt.Errorf("[sso-session %s] needs sso_start_url and sso_region", session)
 	}
-	for _, s := range strings.Split(ss.Settings["sso_registration_scopes"], ",") {
+	for _, s := range strings.Split(ss.Settings.Get("sso_registration_scopes"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			t.Scopes = append(t.Scopes, s)
 		}
