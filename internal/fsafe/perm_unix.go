@@ -56,7 +56,12 @@ func IsExecutable(fi fs.FileInfo) bool { return fi.Mode().Perm()&0o111 != 0 }
 
 // CheckDir checks that dir is a private directory of ours (see EnsureDir), without creating or
 // changing anything. A missing directory is an error satisfying errors.Is(err, fs.ErrNotExist).
-func CheckDir(dir string) error { return checkDir(dir, false) }
+func CheckDir(dir string) error {
+	if err := checkParents(dir); err != nil {
+		return err
+	}
+	return checkDir(dir, false)
+}
 
 // EnsureDir creates dir (mode DirMode, with missing parents) when it is missing and checks that
 // it is a private directory of ours; with tighten, a real directory of ours that is more open is
@@ -76,10 +81,8 @@ func EnsureDir(dir string, tighten bool) error {
 	return checkDir(dir, tighten)
 }
 
+// checkDir is CheckDir once dir's parents are checked (checkParents).
 func checkDir(dir string, tighten bool) error {
-	if err := checkParents(dir); err != nil {
-		return err
-	}
 	lfi, err := os.Lstat(dir)
 	if err != nil {
 		return err
