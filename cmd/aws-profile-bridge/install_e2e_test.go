@@ -450,6 +450,7 @@ func TestInstallScriptE2E(t *testing.T) {
 		manifest = filepath.Join(home, "Library", "Application Support", "Mozilla", "NativeMessagingHosts", "aws_profile_bridge.json")
 	}
 	bin := filepath.Join(bindir, "aws-profile-bridge")
+	lean := filepath.Join(bindir, "aws-profile-bridge-host")
 	script := func(args ...string) (string, int) {
 		t.Helper()
 		return runScript(t, env, home, bash, append([]string{filepath.Join(root, "install", "install.sh")}, args...)...)
@@ -463,7 +464,7 @@ func TestInstallScriptE2E(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("install.sh (%d):\n%s", code, out)
 	}
-	if !strings.Contains(out, "Installed "+bin) || !strings.Contains(out, "is not on your PATH") {
+	if !strings.Contains(out, "Installed "+bin) || !strings.Contains(out, "Installed "+lean) || !strings.Contains(out, "is not on your PATH") {
 		t.Errorf("install.sh output:\n%s", out)
 	}
 	var m struct {
@@ -475,17 +476,19 @@ func TestInstallScriptE2E(t *testing.T) {
 		t.Fatalf("no manifest: %v\n%s", err, out)
 	}
 	json.Unmarshal(b, &m)
-	if m.Path != bin || !slices.Contains(m.AllowedExtensions, "me@example.com") {
-		t.Errorf("manifest %s", b)
+	if m.Path != lean || !slices.Contains(m.AllowedExtensions, "me@example.com") {
+		t.Errorf("manifest %s, want it to name the lean host %s", b, lean)
 	}
-	v, err := exec.Command(bin, "version").Output()
-	if err != nil || !strings.Contains(string(v), "7.7.7-script") {
-		t.Errorf("installed binary version: %s %v", v, err)
+	for _, p := range []string{bin, lean} {
+		v, err := exec.Command(p, "version").Output()
+		if err != nil || !strings.Contains(string(v), "7.7.7-script") {
+			t.Errorf("installed %s version: %s %v", p, v, err)
+		}
 	}
 
 	// Safe to re-run: same binary, nothing changed.
 	out, code = script()
-	if code != 0 || !strings.Contains(out, "Unchanged: "+bin) || !strings.Contains(out, "Nothing changed") {
+	if code != 0 || !strings.Contains(out, "Unchanged: "+bin) || !strings.Contains(out, "Unchanged: "+lean) || !strings.Contains(out, "Nothing changed") {
 		t.Errorf("second run (%d):\n%s", code, out)
 	}
 	cmd := exec.Command(bin, "doctor")
@@ -498,7 +501,7 @@ func TestInstallScriptE2E(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Removed "+bin) {
 		t.Errorf("--uninstall (%d):\n%s", code, out)
 	}
-	for _, p := range []string{bin, manifest, filepath.Join(home, ".config", "aws-profile-bridge")} {
+	for _, p := range []string{bin, lean, manifest, filepath.Join(home, ".config", "aws-profile-bridge")} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s left behind", p)
 		}
