@@ -67,10 +67,10 @@ dist: ## the release files in dist/: archives, .deb/.rpm, Homebrew, Scoop, SHA25
 dist-check: ## make dist, then check it (root: installs and removes the .deb)
 	./scripts/dist-check.sh
 
-install: ## build and register the host for your browsers (install/install.sh)
+install: ## build both binaries into ~/.local/bin and register the lean host for your browsers (install/install.sh)
 	./install/install.sh
 
-uninstall: ## remove the registration and the binary (install/install.sh --uninstall)
+uninstall: ## remove the registration and both binaries (install/install.sh --uninstall)
 	./install/install.sh --uninstall
 
 clean: ## remove bin/ and dist/

@@ -77,7 +77,7 @@ func TestChromiumEndToEnd(t *testing.T) {
 	// installer wrote for it.
 	userData := filepath.Join(s.home, ".config", "chromium")
 	hostManifest := filepath.Join(userData, "NativeMessagingHosts", "aws_profile_bridge.json")
-	checkHostManifest(t, hostManifest, s.bin, "allowed_origins", origin)
+	checkHostManifest(t, hostManifest, s.host, "allowed_origins", origin)
 	if data, _ := os.ReadFile(hostManifest); strings.Contains(string(data), br.stranger) {
 		t.Fatalf("the host manifest allows the stranger extension: %s", data)
 	}

@@ -28,13 +28,15 @@ var firefox = browser{
 // TestFirefoxEndToEnd: a real Firefox ESR, headless, loads the test extension (e2e/extension),
 // which drives the host installed by install/install.sh over native messaging, and the HTTP
 // fallback (serve) with a token made by `token create`; a web page in the same browser tries
-// the server too. Every reply is reported to this test and checked.
+// the server too. Every reply is reported to this test and checked. The manifest names the lean
+// host, which links no AWS SDK: every consoleUrl it answers came through its hand-off to
+// aws-profile-bridge beside it.
 func TestFirefoxEndToEnd(t *testing.T) {
 	ffPath := requireBrowser(t, "APB_E2E_FIREFOX", "APB_FIREFOX", "firefox-esr",
 		"install it with: sudo apt-get install -y firefox-esr   (CI: .ci/run does this; set APB_FIREFOX=/path to use another ESR build)")
 	t.Logf("browser: %s", ffPath)
 	s := newSession(t, firefox, []string{"--extension-id", extID}, nil)
-	checkHostManifest(t, filepath.Join(s.home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json"), s.bin,
+	checkHostManifest(t, filepath.Join(s.home, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json"), s.host,
 		"allowed_extensions", extID, "aws-profile-containers@yourname.local", "aws-profile-containers@samfakhreddine.dev", "{b2568b5f-4d45-421c-bac0-88ca342573b9}")
 
 	profile := filepath.Join(s.tmp, "ffprofile")

@@ -56,8 +56,9 @@ func goTool(t *testing.T) string {
 
 // runInstaller runs install/install.sh with HOME=home and args, as a user would (default bin
 // dir). The Go caches stay where they were before HOME changed, so the build is warm. It returns
-// the installed binary (symlinks resolved, as a host manifest names it).
-func runInstaller(t *testing.T, repo, home string, args ...string) string {
+// the two installed binaries (symlinks resolved, as a host manifest names them): aws-profile-bridge
+// and, beside it, the lean host aws-profile-bridge-host that the manifests name.
+func runInstaller(t *testing.T, repo, home string, args ...string) (bin, lean string) {
 	t.Helper()
 	goCmd := goTool(t)
 	// A stand-in GO without `go env`, as scripts/e2e-unprivileged.sh passes, keeps the defaults.
@@ -89,17 +90,25 @@ func runInstaller(t *testing.T, repo, home string, args ...string) string {
 	if err != nil {
 		t.Fatalf("install/install.sh failed: %v", err)
 	}
-	bin := filepath.Join(home, ".local", "bin", "aws-profile-bridge")
-	if fi, err := os.Stat(bin); err != nil || fi.Mode()&0o111 == 0 {
-		t.Fatalf("installer left no executable at %s: %v", bin, err)
+	for _, name := range []string{"aws-profile-bridge", "aws-profile-bridge-host"} {
+		p := filepath.Join(home, ".local", "bin", name)
+		if fi, err := os.Stat(p); err != nil || fi.Mode()&0o111 == 0 {
+			t.Fatalf("installer left no executable at %s: %v", p, err)
+		}
+		real, _ := filepath.EvalSymlinks(p)
+		if name == "aws-profile-bridge" {
+			bin = real
+		} else {
+			lean = real
+		}
 	}
-	realBin, _ := filepath.EvalSymlinks(bin)
-	return realBin
+	return bin, lean
 }
 
 // checkHostManifest checks the host manifest the installer wrote at path: our name, stdio, the
-// installed binary, and the callers in its allow-list (allowed_extensions for Firefox,
-// allowed_origins for the Chromium family) holding every one of want.
+// installed lean host aws-profile-bridge-host (bin), and the callers in its allow-list
+// (allowed_extensions for Firefox, allowed_origins for the Chromium family) holding every one of
+// want.
 func checkHostManifest(t *testing.T, path, bin, list string, want ...string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -110,8 +119,8 @@ func checkHostManifest(t *testing.T, path, bin, list string, want ...string) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatalf("host manifest %s is not JSON: %v\n%s", path, err, data)
 	}
-	if m["name"] != "aws_profile_bridge" || m["type"] != "stdio" || m["path"] != bin {
-		t.Errorf("host manifest %s name/type/path: %s (want path %s)", path, data, bin)
+	if m["name"] != "aws_profile_bridge" || m["type"] != "stdio" || m["path"] != bin || filepath.Base(bin) != "aws-profile-bridge-host" {
+		t.Errorf("host manifest %s name/type/path: %s (want path %s, the lean host)", path, data, bin)
 	}
 	var allowed []string
 	xs, ok := m[list].([]any)
@@ -153,13 +162,14 @@ func procPIDs(keep func(dir string) bool) []int {
 	return pids
 }
 
-// hostPIDs lists the running native hosts: processes of the installed binary started the way a
-// browser starts them (argv[1] is the manifest for Firefox, the caller's origin for the Chromium
-// family), so not `serve`.
-func hostPIDs(bin string) []int {
+// hostPIDs lists the running native hosts: processes of the installed binaries bins started the
+// way a browser starts them (argv[1] is the manifest for Firefox, the caller's origin for the
+// Chromium family), so not `serve`. The lean host hands a sign-in to aws-profile-bridge with the
+// same command line, so that counts while it signs in.
+func hostPIDs(bins ...string) []int {
 	return procPIDs(func(dir string) bool {
 		exe, err := os.Readlink(filepath.Join(dir, "exe"))
-		if err != nil || strings.TrimSuffix(exe, " (deleted)") != bin {
+		if err != nil || !contains(bins, strings.TrimSuffix(exe, " (deleted)")) {
 			return false
 		}
 		argv, _ := os.ReadFile(filepath.Join(dir, "cmdline"))

@@ -201,7 +201,8 @@ type session struct {
 	br                browser
 	started           time.Time
 	repo, tmp, home   string
-	bin, logFile      string
+	bin, logFile      string // aws-profile-bridge: token, serve; the host log
+	host              string // aws-profile-bridge-host beside bin: what the manifests name and browsers start
 	fake              *fakeaws.Server
 	rs                *reportServer
 	env               []string // the host's environment (CLI, serve, the browser)
@@ -227,11 +228,12 @@ func newSession(t *testing.T, br browser, installArgs, serveArgs []string) *sess
 	if err := os.MkdirAll(s.home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s.bin = runInstaller(t, s.repo, s.home, installArgs...)
+	s.bin, s.host = runInstaller(t, s.repo, s.home, installArgs...)
 	s.fake = fakeaws.Start(t)
 	testaws.Home(t, s.home, s.fake)
 	s.logFile = filepath.Join(s.home, ".aws", "logs", "aws_profile_bridge.log")
-	s.rs = newReportServer(t, func() int { return len(hostPIDs(s.bin)) })
+	// One lean host per open port (a sign-in's hand-off to aws-profile-bridge has ended by then).
+	s.rs = newReportServer(t, func() int { return len(hostPIDs(s.host)) })
 
 	// The HTTP fallback, as a user sets it up: a token, then the server.
 	s.env = hostEnv(s.home, s.fake.URL, s.fake.FederationURL())
@@ -299,7 +301,7 @@ func (s *session) run(t *testing.T, exe string, args, env, want []string, diagno
 		}
 		var group, hosts []int
 		for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-			group, hosts = groupPIDs(pgid), hostPIDs(s.bin)
+			group, hosts = groupPIDs(pgid), hostPIDs(s.host, s.bin)
 			if len(group) == 0 && len(hosts) == 0 {
 				return
 			}
@@ -364,7 +366,7 @@ func (s *session) check(t *testing.T) {
 	// Every port is closed now: each host saw EOF and must exit promptly.
 	var left []int
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		if left = hostPIDs(s.bin); len(left) == 0 {
+		if left = hostPIDs(s.host, s.bin); len(left) == 0 {
 			break
 		}
 	}
@@ -372,7 +374,7 @@ func (s *session) check(t *testing.T) {
 		t.Errorf("host processes %v still running 5 s after the extension closed their ports", left)
 	}
 	checkReports(t, s.br, s.rs, s.fake)
-	checkStranger(t, s.br, s.rs, s.bin, s.home, s.logFile, s.env)
+	checkStranger(t, s.br, s.rs, s.host, s.home, s.logFile, s.env)
 	checkHTTP(t, s.br, s.rs, s.mirror, s.logFile, s.bin, s.env, s.serveBase, s.token)
 	checkLog(t, s.br, s.logFile, s.rs, s.token)
 	// Nor in what serve and the browser printed.

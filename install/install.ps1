@@ -1,19 +1,21 @@
 <#
 .SYNOPSIS
-Puts aws-profile-bridge into %LOCALAPPDATA%\aws-profile-bridge\bin and registers it as the
-native-messaging host for every browser found (files plus HKCU registry keys). The binary comes
-from a downloaded release (-From ARCHIVE, checked against the SHA256SUMS beside it; no Go needed),
-from the extracted release this script sits in, or is built with Go from this source tree.
+Puts aws-profile-bridge.exe and the lean native host aws-profile-bridge-host.exe side by side into
+%LOCALAPPDATA%\aws-profile-bridge\bin and registers the lean host for every browser found (files
+plus HKCU registry keys). The binaries come from a downloaded release (-From ARCHIVE, checked
+against the SHA256SUMS beside it; no Go needed), from the extracted release this script sits in,
+or are built with Go from this source tree.
 
 .DESCRIPTION
-The Windows counterpart of install/install.sh. It takes the binary from -From ARCHIVE or from
-the release it was extracted with, or else checks for Go and builds the binary with its version,
-commit and build date; it copies it into the bin directory (an identical binary is left alone), then
-runs `aws-profile-bridge.exe install --binary <that path>` with the flags you add, which writes
-the host manifests under %LOCALAPPDATA%\aws-profile-bridge\NativeMessagingHosts and the registry
-keys under HKCU (HKLM with -System), Firefox in both the 32-bit and 64-bit views. Safe to run
-again. -Uninstall runs `aws-profile-bridge.exe uninstall` and removes the binary; your .aws
-folder is never touched.
+The Windows counterpart of install/install.sh. It takes the binaries from -From ARCHIVE or from
+the release it was extracted with, or else checks for Go and builds both with their version,
+commit and build date; it copies them into the bin directory (an identical binary is left alone),
+then runs `aws-profile-bridge.exe install --binary <that path>` with the flags you add, which
+writes the host manifests (naming aws-profile-bridge-host.exe, which hands sign-ins to
+aws-profile-bridge.exe beside it) under %LOCALAPPDATA%\aws-profile-bridge\NativeMessagingHosts
+and the registry keys under HKCU (HKLM with -System), Firefox in both the 32-bit and 64-bit
+views. Safe to run again. -Uninstall runs `aws-profile-bridge.exe uninstall` and removes both
+binaries; your .aws folder is never touched.
 
 .PARAMETER From
 A release archive, aws-profile-bridge_<version>_windows_<arch>.zip. The SHA256SUMS file of the
@@ -21,14 +23,15 @@ same release must sit beside it: a missing file, a missing line or a wrong sum s
 before anything is installed.
 
 .PARAMETER Uninstall
-Remove the registration (manifests, registry keys, scheduled task) and the binary.
+Remove the registration (manifests, registry keys, scheduled task) and both binaries.
 
 .PARAMETER System
-Register for every user: binary under %ProgramFiles%\aws-profile-bridge\bin, keys under HKLM.
+Register for every user: binaries under %ProgramFiles%\aws-profile-bridge\bin, keys under HKLM.
 Needs an elevated PowerShell.
 
 .PARAMETER BinDir
-Where to put aws-profile-bridge.exe (default %LOCALAPPDATA%\aws-profile-bridge\bin).
+Where to put aws-profile-bridge.exe and aws-profile-bridge-host.exe (default
+%LOCALAPPDATA%\aws-profile-bridge\bin).
 
 .PARAMETER InstallArgs
 Flags passed on to `aws-profile-bridge.exe install`, e.g.
@@ -74,6 +77,7 @@ if (-not $BinDir) {
 }
 $BinDir = [IO.Path]::GetFullPath($BinDir)
 $bin = Join-Path $BinDir 'aws-profile-bridge.exe'
+$hostBin = Join-Path $BinDir 'aws-profile-bridge-host.exe'
 $scope = @()
 if ($System) {
     $scope = @('--system')
@@ -88,14 +92,20 @@ if ($Uninstall) {
     if (Test-Path -LiteralPath $bin) {
         & $bin uninstall @scope
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
-        Remove-Item -LiteralPath $bin -Force
-        Remove-Item -LiteralPath "$bin.old" -Force -ErrorAction SilentlyContinue
-        Write-Host "Removed $bin."
+        foreach ($f in @($bin, $hostBin)) {
+            if (Test-Path -LiteralPath $f) { Remove-Item -LiteralPath $f -Force }
+            Remove-Item -LiteralPath "$f.old" -Force -ErrorAction SilentlyContinue
+        }
+        Write-Host "Removed $bin and $hostBin."
         if (-not (Get-ChildItem -LiteralPath $BinDir -Force)) {
             Remove-Item -LiteralPath $BinDir -Force
             $parent = Split-Path -Parent $BinDir
             if (-not (Get-ChildItem -LiteralPath $parent -Force)) { Remove-Item -LiteralPath $parent -Force }
         }
+    } elseif (Test-Path -LiteralPath $hostBin) {
+        Remove-Item -LiteralPath $hostBin -Force
+        Remove-Item -LiteralPath "$hostBin.old" -Force -ErrorAction SilentlyContinue
+        Write-Host "Removed $hostBin. There is no aws-profile-bridge.exe beside it to remove the browsers' registration: run ``aws-profile-bridge uninstall`` with another copy of it."
     } else {
         Write-Host "No binary at ${bin}: nothing to uninstall there. (If it lives elsewhere: install\install.ps1 -Uninstall -BinDir DIR)"
     }
@@ -103,6 +113,7 @@ if ($Uninstall) {
 }
 
 $tmp = Join-Path ([IO.Path]::GetTempPath()) ("aws-profile-bridge-" + [Guid]::NewGuid().ToString('N') + ".exe")
+$tmpHost = Join-Path ([IO.Path]::GetTempPath()) ("aws-profile-bridge-host-" + [Guid]::NewGuid().ToString('N') + ".exe")
 if ($From) {
     if (-not (Test-Path -LiteralPath $From -PathType Leaf)) { Write-Host "-From ${From}: no such file"; exit 1 }
     $From = (Resolve-Path -LiteralPath $From).Path
@@ -132,12 +143,17 @@ if ($From) {
         $exe = @(Get-ChildItem -LiteralPath $unpack -Directory | ForEach-Object { Join-Path $_.FullName 'aws-profile-bridge.exe' } | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf })
         if ($exe.Count -ne 1) { Write-Host "$name holds no aws-profile-bridge.exe: is it the Windows release?"; exit 1 }
         Move-Item -LiteralPath $exe[0] -Destination $tmp
+        # Releases hold the lean host beside it; one from before it existed does not.
+        $lean = Join-Path (Split-Path -Parent $exe[0]) 'aws-profile-bridge-host.exe'
+        if (Test-Path -LiteralPath $lean -PathType Leaf) { Move-Item -LiteralPath $lean -Destination $tmpHost }
     } finally {
         Remove-Item -LiteralPath $unpack -Recurse -Force -ErrorAction SilentlyContinue
     }
 } elseif ((Test-Path -LiteralPath (Join-Path $root 'aws-profile-bridge.exe')) -and -not (Test-Path -LiteralPath (Join-Path $root 'go.mod'))) {
-    # An extracted release: its binary sits beside install\.
+    # An extracted release: its binaries sit beside install\.
     Copy-Item -LiteralPath (Join-Path $root 'aws-profile-bridge.exe') -Destination $tmp
+    $lean = Join-Path $root 'aws-profile-bridge-host.exe'
+    if (Test-Path -LiteralPath $lean -PathType Leaf) { Copy-Item -LiteralPath $lean -Destination $tmpHost }
 } elseif (-not (Test-Path -LiteralPath (Join-Path $root 'go.mod'))) {
     Write-Host "No source tree or release around this script: run it with -From aws-profile-bridge_<version>_windows_<arch>.zip (with SHA256SUMS beside it)."
     exit 1
@@ -167,29 +183,47 @@ if ($From) {
     if ($tag) { $version = $tag.Substring(1) }
     if ($env:VERSION) { $version = $env:VERSION }
 
-    Write-Host "Building aws-profile-bridge $version (commit $commit)..."
+    Write-Host "Building aws-profile-bridge and aws-profile-bridge-host $version (commit $commit)..."
     Push-Location $root
+    # As `make build` builds them: static, so the lean host starts as fast as it can.
+    $cgo = $env:CGO_ENABLED
+    $env:CGO_ENABLED = '0'
     try {
-        & go build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date" -o $tmp ./cmd/aws-profile-bridge
-        if ($LASTEXITCODE -ne 0) { throw "go build failed (exit $LASTEXITCODE)" }
+        foreach ($t in @(@($tmp, './cmd/aws-profile-bridge'), @($tmpHost, './cmd/aws-profile-bridge-host'))) {
+            & go build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date" -o $t[0] $t[1]
+            if ($LASTEXITCODE -ne 0) { throw "go build of $($t[1]) failed (exit $LASTEXITCODE)" }
+        }
     } finally {
+        $env:CGO_ENABLED = $cgo
         Pop-Location
     }
 }
 
-New-Item -ItemType Directory -Force -Path $BinDir | Out-Null
-if ((Test-Path -LiteralPath $bin) -and ((Get-FileHash -LiteralPath $bin).Hash -eq (Get-FileHash -LiteralPath $tmp).Hash)) {
-    Remove-Item -LiteralPath $tmp -Force
-    Write-Host "Unchanged: $bin is already this build."
-} else {
-    if (Test-Path -LiteralPath $bin) {
-        # A running host keeps the file open; Windows lets us rename it out of the way.
-        Remove-Item -LiteralPath "$bin.old" -Force -ErrorAction SilentlyContinue
-        Move-Item -LiteralPath $bin -Destination "$bin.old" -Force
+# Put-Binary installs the file $src as $dest, unless $dest is already this build.
+function Put-Binary([string]$src, [string]$dest) {
+    if ((Test-Path -LiteralPath $dest) -and ((Get-FileHash -LiteralPath $dest).Hash -eq (Get-FileHash -LiteralPath $src).Hash)) {
+        Remove-Item -LiteralPath $src -Force
+        Write-Host "Unchanged: $dest is already this build."
+        return
     }
-    Move-Item -LiteralPath $tmp -Destination $bin -Force
-    Remove-Item -LiteralPath "$bin.old" -Force -ErrorAction SilentlyContinue
-    Write-Host "Installed $bin"
+    if (Test-Path -LiteralPath $dest) {
+        # A running host keeps the file open; Windows lets us rename it out of the way.
+        Remove-Item -LiteralPath "$dest.old" -Force -ErrorAction SilentlyContinue
+        Move-Item -LiteralPath $dest -Destination "$dest.old" -Force
+    }
+    Move-Item -LiteralPath $src -Destination $dest -Force
+    Remove-Item -LiteralPath "$dest.old" -Force -ErrorAction SilentlyContinue
+    Write-Host "Installed $dest"
+}
+
+New-Item -ItemType Directory -Force -Path $BinDir | Out-Null
+Put-Binary $tmp $bin
+if (Test-Path -LiteralPath $tmpHost) {
+    Put-Binary $tmpHost $hostBin
+} elseif (Test-Path -LiteralPath $hostBin) {
+    # A lean host of another build would hand its sign-ins to this one: install names this binary.
+    Remove-Item -LiteralPath $hostBin -Force
+    Write-Host "Removed ${hostBin}: this release has no lean host, and one from another build must not stay beside it."
 }
 
 & $bin install --binary $bin @scope @InstallArgs

@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# install/install.sh: put aws-profile-bridge into a per-user bin directory, then let the binary
-# register itself (`aws-profile-bridge install`) for every browser found. The binary comes from a
-# release archive (--from ARCHIVE, checked against the SHA256SUMS beside it; no Go needed), from
-# the extracted release this script sits in, or is built from this source tree. `--uninstall`
-# reverses it. Safe to run again: an identical binary is not replaced and the binary's own
-# install changes nothing the second time. No sudo unless --system. `make install` and
-# `make uninstall` call this script.
+# install/install.sh: put aws-profile-bridge and its lean native host aws-profile-bridge-host side
+# by side into a per-user bin directory, then let the first register the second
+# (`aws-profile-bridge install`) for every browser found. The binaries come from a release archive
+# (--from ARCHIVE, checked against the SHA256SUMS beside it; no Go needed), from the extracted
+# release this script sits in, or are built from this source tree. `--uninstall` reverses it.
+# Safe to run again: an identical binary is not replaced and the binary's own install changes
+# nothing the second time. No sudo unless --system. `make install` and `make uninstall` call this
+# script.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
 Usage: install/install.sh [--from ARCHIVE] [--bin-dir DIR] [--system] [--uninstall] [INSTALL FLAGS...]
 
-Puts aws-profile-bridge into
+Puts aws-profile-bridge and the lean native host aws-profile-bridge-host, side by side, into
   Linux: ~/.local/bin                 macOS: ~/Library/Application Support/aws-profile-bridge/bin
   (or --bin-dir DIR, or $AWS_PROFILE_BRIDGE_BIN_DIR; with --system: /usr/local/bin)
 then runs `aws-profile-bridge install --binary <that path> [INSTALL FLAGS...]`, which registers
-the native-messaging host for every browser found (Firefox always). The binary is:
-  --from ARCHIVE   the one in a downloaded release archive (aws-profile-bridge_<version>_<os>_<arch>.tar.gz),
+the lean host for every browser found (Firefox always). The binaries are:
+  --from ARCHIVE   the ones in a downloaded release archive (aws-profile-bridge_<version>_<os>_<arch>.tar.gz),
                    after checking the archive against the SHA256SUMS file beside it: a missing
                    file, a missing line or a wrong sum stops here with nothing installed
-  otherwise        the one beside this script in an extracted release, or else built with Go
+  otherwise        the ones beside this script in an extracted release, or else built with Go
                    from this source tree (version, commit and build date embedded)
 
 INSTALL FLAGS are passed on to the binary's install, for example:
@@ -30,7 +31,7 @@ INSTALL FLAGS are passed on to the binary's install, for example:
   (see: aws-profile-bridge install --help)
 
   --system      install the binary in /usr/local/bin and register for every user (uses sudo)
-  --uninstall   run `aws-profile-bridge uninstall` and remove the binary (your profiles and
+  --uninstall   run `aws-profile-bridge uninstall` and remove both binaries (your profiles and
                 credentials in ~/.aws are never touched; add --purge to remove the API tokens
                 and the host's log too)
   -h, --help    this text
@@ -73,6 +74,7 @@ if [ -z "$bindir" ]; then
 fi
 case "$bindir" in /*) ;; *) bindir="$PWD/$bindir" ;; esac
 bin="$bindir/aws-profile-bridge"
+host="$bindir/aws-profile-bridge-host"
 
 # as_root runs a command with sudo when --system asks for it and we are not root already.
 as_root() {
@@ -89,11 +91,14 @@ scope=()
 if [ "$uninstall" = 1 ]; then
   if [ -x "$bin" ]; then
     as_root "$bin" uninstall ${scope[@]+"${scope[@]}"} ${pass[@]+"${pass[@]}"}
-    as_root rm -f "$bin"
-    say "Removed $bin."
+    as_root rm -f "$bin" "$host"
+    say "Removed $bin and $host."
     if [ "$system" = 0 ] && [ "$bindir" = "$default_bindir" ] && [ "$(uname -s)" = Darwin ]; then
       rmdir "$bindir" "$(dirname "$bindir")" 2>/dev/null || true
     fi
+  elif [ -e "$host" ]; then
+    as_root rm -f "$host"
+    say "Removed $host. There is no aws-profile-bridge beside it to remove the browsers' registration: run \`aws-profile-bridge uninstall\` with another copy of it, or delete the aws_profile_bridge.json manifests."
   else
     say "No binary at $bin: nothing to uninstall there. (If it lives elsewhere: install/install.sh --uninstall --bin-dir DIR)"
   fi
@@ -103,6 +108,7 @@ fi
 tmpdir=$(mktemp -d)
 trap 'rm -rf "$tmpdir"' EXIT
 new="$tmpdir/aws-profile-bridge"
+newhost="$tmpdir/aws-profile-bridge-host"
 
 # sha256 prints the SHA-256 of a file (GNU coreutils, or shasum on macOS and the BSDs).
 sha256() {
@@ -131,10 +137,19 @@ if [ -n "$from" ]; then
   [ $# -eq 1 ] && [ -f "$1" ] || die "$name holds no aws-profile-bridge binary: is it a release archive for $(uname -s)?"
   mv "$1" "$new"
   "$new" version >/dev/null 2>&1 || die "the binary in $name does not run here: take the archive for $(uname -s)/$(uname -m)"
+  # Releases hold the lean host beside it; one from before it existed does not.
+  if [ -f "$(dirname "$1")/aws-profile-bridge-host" ]; then
+    mv "$(dirname "$1")/aws-profile-bridge-host" "$newhost"
+    "$newhost" version >/dev/null 2>&1 || die "the lean host in $name does not run here: take the archive for $(uname -s)/$(uname -m)"
+  fi
 elif [ -f "$here/aws-profile-bridge" ] && [ ! -f "$here/go.mod" ]; then
-  # An extracted release: its binary sits beside install/.
+  # An extracted release: its binaries sit beside install/.
   cp "$here/aws-profile-bridge" "$new"
   "$new" version >/dev/null 2>&1 || die "$here/aws-profile-bridge does not run here: take the release for $(uname -s)/$(uname -m)"
+  if [ -f "$here/aws-profile-bridge-host" ]; then
+    cp "$here/aws-profile-bridge-host" "$newhost"
+    "$newhost" version >/dev/null 2>&1 || die "$here/aws-profile-bridge-host does not run here: take the release for $(uname -s)/$(uname -m)"
+  fi
 elif [ ! -f "$here/go.mod" ]; then
   die "no source tree or release around this script: run it with --from aws-profile-bridge_<version>_<os>_<arch>.tar.gz (with SHA256SUMS beside it)"
 else
@@ -147,20 +162,34 @@ else
   version=${VERSION:-$("$here/scripts/version.sh")}
   commit=$(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   date=$("$here/scripts/version.sh" --date)
-  say "Building aws-profile-bridge $version (commit $commit) with $("$GO" version | cut -d' ' -f3)..."
-  (cd "$here" && "$GO" build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date" \
-    -o "$new" ./cmd/aws-profile-bridge)
+  say "Building aws-profile-bridge and aws-profile-bridge-host $version (commit $commit) with $("$GO" version | cut -d' ' -f3)..."
+  # As `make build` builds them: static, so the lean host starts as fast as it can.
+  for target in "$new:aws-profile-bridge" "$newhost:aws-profile-bridge-host"; do
+    (cd "$here" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date" \
+      -o "${target%%:*}" "./cmd/${target#*:}")
+  done
 fi
 
-if [ -f "$bin" ] && cmp -s "$new" "$bin"; then
-  say "Unchanged: $bin is already this build."
-else
+# put SRC DEST installs SRC as DEST, unless DEST is already this build.
+put() {
+  if [ -f "$2" ] && cmp -s "$1" "$2"; then
+    say "Unchanged: $2 is already this build."
+    return
+  fi
   as_root mkdir -p "$bindir"
   # Copy next to the target, then rename: a running host keeps its old file.
-  as_root cp "$new" "$bin.new.$$"
-  as_root chmod 0755 "$bin.new.$$"
-  as_root mv -f "$bin.new.$$" "$bin"
-  say "Installed $bin"
+  as_root cp "$1" "$2.new.$$"
+  as_root chmod 0755 "$2.new.$$"
+  as_root mv -f "$2.new.$$" "$2"
+  say "Installed $2"
+}
+put "$new" "$bin"
+if [ -f "$newhost" ]; then
+  put "$newhost" "$host"
+elif [ -e "$host" ]; then
+  # A lean host of another build would hand its sign-ins to this one: install names this binary.
+  as_root rm -f "$host"
+  say "Removed $host: this release has no lean host, and one from another build must not stay beside it."
 fi
 
 as_root "$bin" install --binary "$bin" ${scope[@]+"${scope[@]}"} ${pass[@]+"${pass[@]}"}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # scripts/dist-check.sh: `make dist-check`. Builds the release (make dist) and checks what a user
-# gets from it: SHA256SUMS verifies; a second build is byte-identical; the Homebrew formula and
-# the Scoop manifest name the released archives and their sums; the .deb installs with dpkg,
-# registers the host system-wide (the host answers `version` when started the way Firefox starts
-# it), keeps a user's data when installed again and leaves nothing when removed; the .rpm holds
-# the same files; install/install.sh --from installs a release archive with no Go on PATH and
-# refuses an archive whose sum is wrong or missing.
+# gets from it: SHA256SUMS verifies; a second build is byte-identical; every archive holds both
+# binaries; the Homebrew formula and the Scoop manifest name the released archives and their sums;
+# the .deb installs both binaries with dpkg and registers the lean host system-wide (it answers
+# `version` when started the way Firefox starts it, and an openProfile it hands to
+# aws-profile-bridge comes back with that binary's answer), keeps a user's data when installed
+# again and leaves nothing when removed; the .rpm holds the same files; install/install.sh --from
+# installs a release archive's two binaries with no Go on PATH and refuses an archive whose sum is
+# wrong or missing.
 # Needs root (dpkg -i), python3, rpm (apt-get install rpm) and ruby (apt-get install ruby).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,13 +51,13 @@ debs=( *.deb ); rpms=( *.rpm )
 [ ${#debs[@]} = 2 ] && [ ${#rpms[@]} = 2 ] || fail "want 2 .deb and 2 .rpm, got ${debs[*]} ${rpms[*]}"
 for a in *.tar.gz; do
   got=$(tar -tzf "$a" | sed 's|^[^/]*/||' | grep -v '/$' | grep . | sort | tr '\n' ' ')
-  [ "$got" = "CHANGELOG.md LICENSE README.md aws-profile-bridge install/install.ps1 install/install.sh " ] || fail "$a holds: $got"
+  [ "$got" = "CHANGELOG.md LICENSE README.md aws-profile-bridge aws-profile-bridge-host install/install.ps1 install/install.sh " ] || fail "$a holds: $got"
 done
 for a in *.zip; do
   got=$(python3 -c 'import sys, zipfile; print(" ".join(sorted(n.split("/", 1)[1] for n in zipfile.ZipFile(sys.argv[1]).namelist() if not n.endswith("/"))))' "$a")
-  [ "$got" = "CHANGELOG.md LICENSE README.md aws-profile-bridge.exe install/install.ps1 install/install.sh" ] || fail "$a holds: $got"
+  [ "$got" = "CHANGELOG.md LICENSE README.md aws-profile-bridge-host.exe aws-profile-bridge.exe install/install.ps1 install/install.sh" ] || fail "$a holds: $got"
 done
-ok "an archive per OS and CPU (binary, README, LICENSE, CHANGELOG, install scripts), .deb and .rpm for linux amd64/arm64"
+ok "an archive per OS and CPU (both binaries, README, LICENSE, CHANGELOG, install scripts), .deb and .rpm for linux amd64/arm64"
 
 # A second build of the same commit is the same bytes.
 start=$(date +%s)
@@ -78,6 +80,7 @@ for url, sha in pairs:
     assert sums.get(name) == sha, (name, sha)
     assert ("_darwin_" in name or "_linux_" in name) and name.endswith(".tar.gz"), name
 assert f'version "{version}"' in rb and "class AwsProfileBridge < Formula" in rb
+assert 'bin.install "aws-profile-bridge", "aws-profile-bridge-host"' in rb, "the formula does not install both binaries"
 m = json.load(open("aws-profile-bridge.json"))
 assert m["version"] == version and m["bin"] == "aws-profile-bridge.exe" and m["license"] == "MIT", m
 assert sorted(m["architecture"]) == ["64bit", "arm64"], m["architecture"]
@@ -90,8 +93,22 @@ for key in ("description", "homepage", "post_install", "pre_uninstall"):
 EOF
 ok "Homebrew formula (ruby -c) and Scoop manifest name every archive with its sum"
 
-# host_check MANIFEST ID: start the host the way Firefox does (argv: the manifest's path and
-# the extension id), send a version frame and check the reply.
+# host_ask MANIFEST ID REQUEST: start the host the way Firefox does (argv: the manifest's path and
+# the extension id), send REQUEST (JSON) as one frame and print the reply.
+host_ask() {
+  python3 - "$@" <<'EOF'
+import json, struct, subprocess, sys
+manifest, ext_id, req = sys.argv[1], sys.argv[2], sys.argv[3].encode()
+m = json.load(open(manifest))
+p = subprocess.run([m["path"], manifest, ext_id], input=struct.pack("<I", len(req)) + req,
+                   capture_output=True, timeout=60)
+n = struct.unpack("<I", p.stdout[:4])[0]
+print(p.stdout[4:4 + n].decode())
+EOF
+}
+
+# host_check MANIFEST ID: start the host the way Firefox does, send a version frame and check the
+# reply.
 host_check() {
   python3 - "$1" "$2" "$version" <<'EOF'
 import json, os, struct, subprocess, sys
@@ -121,16 +138,45 @@ dpkg-deb -c "$deb" | awk '{print substr($6, 2)}' | sed 's|/$||' | grep . >"$tmp/
 while read -r p; do [ -e "$p" ] || echo "$p" >>"$tmp/absent"; done <"$tmp/deb.list"
 dpkg -i "$deb" >/dev/null
 sysmanifest=/usr/lib/mozilla/native-messaging-hosts/aws_profile_bridge.json
-for p in /usr/bin/aws-profile-bridge "$sysmanifest" /usr/share/doc/$pkg/LICENSE; do
+for p in /usr/bin/aws-profile-bridge /usr/bin/aws-profile-bridge-host "$sysmanifest" /usr/share/doc/$pkg/LICENSE; do
   [ -f "$p" ] || fail "dpkg -i $deb did not install $p"
 done
-python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["path"] == "/usr/bin/aws-profile-bridge"' "$sysmanifest" \
-  || fail "$sysmanifest does not name /usr/bin/aws-profile-bridge"
+for p in /usr/bin/aws-profile-bridge /usr/bin/aws-profile-bridge-host; do
+  [ "$(stat -c %a "$p")" = 755 ] || fail "$p has mode $(stat -c %a "$p"), want 755"
+done
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["path"] == "/usr/bin/aws-profile-bridge-host"' "$sysmanifest" \
+  || fail "$sysmanifest does not name the lean host /usr/bin/aws-profile-bridge-host"
 out=$(HOME="$tmp/home" host_check "$sysmanifest" "$ext_id") || fail "the installed host did not answer version"
 ok "dpkg -i $deb: $out"
 [ "$(/usr/bin/aws-profile-bridge version --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')" = "$version" ] \
   || fail "/usr/bin/aws-profile-bridge version --json does not say $version"
-ok "aws-profile-bridge version --json says $version"
+case "$(/usr/bin/aws-profile-bridge-host version)" in "aws-profile-bridge-host $version "*) ;; *) fail "/usr/bin/aws-profile-bridge-host version does not say $version" ;; esac
+ok "aws-profile-bridge version --json and aws-profile-bridge-host version say $version"
+
+# The hand-off: the lean host lists profiles itself but hands openProfile to aws-profile-bridge
+# beside it. A profile with no credentials gets aws-profile-bridge's own answer (no_credentials,
+# which only the signer gives); without that binary, the lean host's internal_error naming it.
+mkdir -p "$tmp/home/.aws"
+printf '[profile dist-check-nocreds]\nregion = us-east-1\n' >"$tmp/home/.aws/config"
+open_req='{"action":"openProfile","profileName":"dist-check-nocreds"}'
+reply_code() { python3 -c 'import json,sys; r = json.loads(sys.stdin.read()); print(r.get("code") or r["action"])'; }
+reply=$(HOME="$tmp/home" AWS_EC2_METADATA_DISABLED=true host_ask "$sysmanifest" "$ext_id" "$open_req") || fail "openProfile through the lean host: no reply"
+[ "$(echo "$reply" | reply_code)" = no_credentials ] || fail "openProfile through the lean host answered $reply, want aws-profile-bridge's no_credentials"
+mv /usr/bin/aws-profile-bridge "$tmp/aws-profile-bridge.aside"
+reply=$(HOME="$tmp/home" host_ask "$sysmanifest" "$ext_id" "$open_req") || true
+mv "$tmp/aws-profile-bridge.aside" /usr/bin/aws-profile-bridge
+case "$reply" in *'"internal_error"'*/usr/bin/aws-profile-bridge*) ;; *) fail "without /usr/bin/aws-profile-bridge the lean host answered: $reply" ;; esac
+ok "openProfile through the lean host reaches /usr/bin/aws-profile-bridge (no_credentials; internal_error without it)"
+rm -f "$tmp/home/.aws/config"
+doctor=$(HOME="$tmp/home" /usr/bin/aws-profile-bridge doctor --json || true)
+echo "$doctor" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["findings"]
+want = {("manifest", "/usr/lib/mozilla/native-messaging-hosts/aws_profile_bridge.json"), ("host", "/usr/bin/aws-profile-bridge-host"), ("handoff", "/usr/bin/aws-profile-bridge")}
+got = {(x["check"], x.get("path", "")) for x in f if x.get("browser") == "firefox" and x["status"] == "ok"}
+assert want <= got, (want - got, [x for x in f if x.get("browser") == "firefox"])
+' || fail "doctor does not find the packaged lean host and its hand-off healthy: $doctor"
+ok "doctor: the packaged manifest, the lean host and its hand-off to aws-profile-bridge are healthy"
 
 # A user's data (an API token, the host's log) survives installing the package again.
 HOME="$tmp/home" /usr/bin/aws-profile-bridge token create --label dist-check >/dev/null
@@ -177,22 +223,25 @@ home2="$tmp/user"; mkdir -p "$home2"
 runinst() { env -i HOME="$home2" PATH=$nogo bash "$dl/install.sh" --bin-dir "$home2/bin" "$@" 2>&1; }
 out=$(runinst --from "$dl/$archive") || fail "install.sh --from failed: $out"
 usermanifest="$home2/.mozilla/native-messaging-hosts/aws_profile_bridge.json"
-python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["path"] == sys.argv[2]' "$usermanifest" "$home2/bin/aws-profile-bridge" \
-  || fail "install.sh --from wrote no manifest naming $home2/bin/aws-profile-bridge: $out"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["path"] == sys.argv[2]' "$usermanifest" "$home2/bin/aws-profile-bridge-host" \
+  || fail "install.sh --from wrote no manifest naming the lean host $home2/bin/aws-profile-bridge-host: $out"
+[ -x "$home2/bin/aws-profile-bridge" ] || fail "install.sh --from did not install aws-profile-bridge beside the lean host: $out"
 res=$(HOME="$home2" host_check "$usermanifest" "$ext_id") || fail "the host installed by install.sh --from did not answer"
 ok "install.sh --from $archive without Go: $res"
 runinst --uninstall >/dev/null || fail "install.sh --uninstall failed"
-[ ! -e "$home2/bin/aws-profile-bridge" ] && [ ! -e "$usermanifest" ] || fail "install.sh --uninstall left files"
+[ ! -e "$home2/bin/aws-profile-bridge" ] && [ ! -e "$home2/bin/aws-profile-bridge-host" ] && [ ! -e "$usermanifest" ] || fail "install.sh --uninstall left files"
 
 # An extracted archive: its install/install.sh installs the binary beside it, again without Go.
 mkdir "$tmp/x" && tar -xzf "$archive" -C "$tmp/x"
 out=$(env -i HOME="$home2" PATH=$nogo bash "$tmp/x/${archive%.tar.gz}/install/install.sh" --bin-dir "$home2/bin" 2>&1) \
   || fail "install/install.sh in the extracted archive failed: $out"
 cmp -s "$home2/bin/aws-profile-bridge" "$tmp/x/${archive%.tar.gz}/aws-profile-bridge" && [ -f "$usermanifest" ] \
-  || fail "install/install.sh in the extracted archive did not install its binary: $out"
+  && cmp -s "$home2/bin/aws-profile-bridge-host" "$tmp/x/${archive%.tar.gz}/aws-profile-bridge-host" \
+  || fail "install/install.sh in the extracted archive did not install its binaries: $out"
 env -i HOME="$home2" PATH=$nogo bash "$tmp/x/${archive%.tar.gz}/install/install.sh" --bin-dir "$home2/bin" --uninstall >/dev/null \
   || fail "install/install.sh --uninstall in the extracted archive failed"
-ok "install/install.sh inside the extracted archive installs its binary without Go"
+[ ! -e "$home2/bin/aws-profile-bridge" ] && [ ! -e "$home2/bin/aws-profile-bridge-host" ] || fail "install/install.sh --uninstall in the extracted archive left a binary"
+ok "install/install.sh inside the extracted archive installs its binaries without Go"
 
 cp SHA256SUMS "$tmp/sums.good"
 sed -i "s/^[0-9a-f]\{8\}\(.*  $archive\)\$/00000000\1/" "$dl/SHA256SUMS"
@@ -204,7 +253,7 @@ case "$out" in *"has no sum for $archive"*) ;; *) fail "a missing sum was refuse
 rm "$dl/SHA256SUMS"
 out=$(runinst --from "$dl/$archive") && fail "install.sh --from accepted an archive without SHA256SUMS"
 case "$out" in *"no SHA256SUMS beside"*) ;; *) fail "a missing SHA256SUMS was refused with: $out" ;; esac
-[ ! -e "$home2/bin/aws-profile-bridge" ] && [ ! -e "$usermanifest" ] || fail "a refused install left files"
+[ ! -e "$home2/bin/aws-profile-bridge" ] && [ ! -e "$home2/bin/aws-profile-bridge-host" ] && [ ! -e "$usermanifest" ] || fail "a refused install left files"
 ok "install.sh --from refuses a wrong sum, a missing sum and a missing SHA256SUMS, installing nothing"
 
 printf 'dist-check: %d passed, 0 failed\n' "$pass"

@@ -5,15 +5,16 @@
 # host's log.
 #
 # Starts as root (it creates the user when missing, default apb-e2e; APB_E2E_USER to change).
-# Root compiles the host and the test binary once with its warm Go caches; the user runs the
-# compiled test, and install/install.sh (still run as the user, copying, registering) finds the
-# prebuilt host beside it, as in an extracted release, instead of compiling it from a cold cache.
+# Root compiles the two binaries and the test binary once with its warm Go caches; the user runs
+# the compiled test, and install/install.sh (still run as the user, copying, registering) finds
+# the prebuilt aws-profile-bridge and aws-profile-bridge-host beside it, as in an extracted
+# release, instead of compiling them from a cold cache.
 # `make e2e-unprivileged` runs this; .ci/run too.
 #
 # --compile-as-user: compile nothing as root. The user gets a copy of the source tree and of
 # root's module download cache (served to it as a file:// GOPROXY, no network), its own
 # GOCACHE/GOMODCACHE/GOPATH, and runs `go test ./e2e/` itself, so install/install.sh compiles the
-# host as the user too. Slower (a cold build cache: about a minute on two cores).
+# binaries as the user too. Slower (a cold build cache: about a minute on two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -86,15 +87,18 @@ mkdir -p "$work/src/e2e"
 
 version=${VERSION:-0.1.0-dev}
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-echo "Building the host and the test as root..."
-"$GO" build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit" \
-  -o "$work/bin/aws-profile-bridge" ./cmd/aws-profile-bridge
+echo "Building both binaries and the test as root..."
+for b in aws-profile-bridge aws-profile-bridge-host; do
+  CGO_ENABLED=0 "$GO" build -trimpath -ldflags "-s -w -X main.version=$version -X main.commit=$commit" \
+    -o "$work/bin/$b" "./cmd/$b"
+done
 "$GO" test -c -o "$work/bin/e2e.test" ./e2e
 
-# install/install.sh (run by the test as the user) finds the host beside install/, as in an
-# extracted release archive, and installs it without compiling anything.
-cp "$work/bin/aws-profile-bridge" "$work/src/aws-profile-bridge"
-chmod 0755 "$work/bin/aws-profile-bridge" "$work/src/aws-profile-bridge" "$work/bin/e2e.test"
+# install/install.sh (run by the test as the user) finds both binaries beside install/, as in an
+# extracted release archive, and installs them without compiling anything.
+cp "$work/bin/aws-profile-bridge" "$work/bin/aws-profile-bridge-host" "$work/src/"
+chmod 0755 "$work/bin/aws-profile-bridge" "$work/bin/aws-profile-bridge-host" "$work/src/aws-profile-bridge" \
+  "$work/src/aws-profile-bridge-host" "$work/bin/e2e.test"
 chmod -R a+rX "$work/src" "$work/bin"
 chown "$user:" "$work/tmp"
 chmod 0700 "$work/tmp"

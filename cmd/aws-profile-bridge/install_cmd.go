@@ -40,11 +40,14 @@ func (l *listFlag) Set(v string) error {
 const installHelp = `aws-profile-bridge install [--browser LIST] [--system] [--extension-id ID ...]
        [--chrome-origin chrome-extension://<id>/ ...] [--http-service [--no-start]] [--binary PATH]
 
-Register this binary as the native-messaging host aws_profile_bridge for every browser found
-(Firefox always; Chrome, Chromium, Edge, Brave and Vivaldi when their profile directory or program
-is present, and only with --chrome-origin, since a Chromium manifest must name the extension).
-Each manifest holds the absolute path of this binary (symlinks resolved) unless --binary says
-otherwise. Firefox manifests list the AWS Profile Containers ids
+Register the native-messaging host aws_profile_bridge for every browser found (Firefox always;
+Chrome, Chromium, Edge, Brave and Vivaldi when their profile directory or program is present, and
+only with --chrome-origin, since a Chromium manifest must name the extension). Each manifest holds
+the absolute path of the lean host aws-profile-bridge-host beside this binary (symlinks resolved),
+which starts faster and hands sign-ins to this binary; without one (a ` + "`go install`" + `) it holds
+this binary's path, which works but starts slower, and install says so: ` + "`make build`" + ` and the
+releases put both side by side. --binary PATH registers another aws-profile-bridge (and the lean
+host beside it). Firefox manifests list the AWS Profile Containers ids
   aws-profile-containers@yourname.local
   aws-profile-containers@samfakhreddine.dev
   {b2568b5f-4d45-421c-bac0-88ca342573b9}
@@ -72,7 +75,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&origins, "chrome-origin", "a Chromium extension `origin` chrome-extension://<32 letters a-p>/ to allow (repeatable)")
 	httpService := fs.Bool("http-service", false, "also install and start the HTTP fallback on 127.0.0.1 as a user service (systemd user unit, LaunchAgent or scheduled task) running \"<binary> serve\"")
 	noStart := fs.Bool("no-start", false, "with --http-service: write the service unit but do not start it (no service manager session here, e.g. over SSH or in a container)")
-	binary := fs.String("binary", "", "absolute path of the binary to register (default: this one)")
+	binary := fs.String("binary", "", "absolute path of the aws-profile-bridge to register, with the lean host beside it (default: this one)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -112,13 +115,13 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 const uninstallHelp = `aws-profile-bridge uninstall [--system] [--browser LIST] [--http-service] [--purge]
 
 Remove what install wrote: the host manifests that are ours (recorded by install, or found at the
-usual places naming an aws-profile-bridge binary), their Windows registry keys, the HTTP service
-(stopped first), the install state file, and the directories install created once empty. A full
-uninstall (no --system, --browser or --http-service) also removes the host's reply cache, and
-says where it kept your API tokens and the host's log: --purge removes those too.
+usual places naming aws-profile-bridge or aws-profile-bridge-host), their Windows registry keys,
+the HTTP service (stopped first), the install state file, and the directories install created
+once empty. A full uninstall (no --system, --browser or --http-service) also removes the host's
+reply cache, and says where it kept your API tokens and the host's log: --purge removes those too.
 Manifests of other programs are left alone, and your profiles and credentials in ~/.aws are never
-touched. --http-service removes only the HTTP service. The binary itself stays:
-install/install.sh --uninstall (or install.ps1 -Uninstall) removes it too.`
+touched. --http-service removes only the HTTP service. The binaries themselves stay:
+install/install.sh --uninstall (or install.ps1 -Uninstall) removes both too.`
 
 func cmdUninstall(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("uninstall", uninstallHelp, stderr)
@@ -155,14 +158,16 @@ const doctorHelp = `aws-profile-bridge doctor [--json]
 
 Check the installation, for every browser: is a host manifest present, valid JSON, named
 aws_profile_bridge.json with name aws_profile_bridge and type stdio, pointing at an existing
-executable, listing the expected extension ids (Firefox) or valid origins (Chromium family), not
-writable by others, and (Windows) registered in the registry; can the host be started the way the
-browser starts it and answer a version frame; are the log files and the token/config directory
-private; are ~/.aws/config and ~/.aws/credentials regular files that only you can change (and
-credentials only you can read), and do they parse; is the HTTP service running if installed; is
-Firefox a Snap or Flatpak (then: is the WebExtensions portal or the Native Messaging Proxy
-installed, what each profile's prefs.js/user.js sets, may a Flatpak talk to the proxy, did the
-portal remember a "no"). Each problem comes with the command to fix it.
+executable (the lean host aws-profile-bridge-host beside this binary, as install writes it; a lean
+host needs aws-profile-bridge beside it, which signs in for it), listing the expected extension
+ids (Firefox) or valid origins (Chromium family), not writable by others, and (Windows) registered
+in the registry; can the host be started the way the browser starts it and answer a version frame,
+and aws-profile-bridge the way the lean host starts it for a sign-in; are the log files and the
+token/config directory private; are ~/.aws/config and ~/.aws/credentials regular files that only
+you can change (and credentials only you can read), and do they parse; is the HTTP service running
+if installed; is Firefox a Snap or Flatpak (then: is the WebExtensions portal or the Native
+Messaging Proxy installed, what each profile's prefs.js/user.js sets, may a Flatpak talk to the
+proxy, did the portal remember a "no"). Each problem comes with the command to fix it.
 
 Exit status: 0 when nothing is broken, 1 otherwise. --json prints {"ok":…,"findings":[…]}.`
 

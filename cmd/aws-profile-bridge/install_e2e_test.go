@@ -18,11 +18,12 @@ import (
 
 type instHome struct {
 	dir, bin string
+	lean     string // the lean host beside bin, which install registers
 	env      []string
 }
 
-// newInstHome copies the built binary into a fresh HOME (so a test can delete it) and gives
-// Firefox a profile directory so it is "found".
+// newInstHome copies the built binaries into a fresh HOME side by side, as `make build` leaves
+// them (so a test can delete one), and gives Firefox a profile directory so it is "found".
 func newInstHome(t *testing.T) *instHome {
 	t.Helper()
 	built := hostBinary(t)
@@ -32,6 +33,8 @@ func newInstHome(t *testing.T) *instHome {
 	}
 	bin := filepath.Join(home, "bin", filepath.Base(built))
 	instCopy(t, built, bin)
+	lean := filepath.Join(home, "bin", filepath.Base(leanHostBinary(t)))
+	instCopy(t, leanHostBinary(t), lean)
 	for _, d := range []string{".mozilla", ".aws"} {
 		if err := os.MkdirAll(filepath.Join(home, d), 0o700); err != nil {
 			t.Fatal(err)
@@ -40,7 +43,7 @@ func newInstHome(t *testing.T) *instHome {
 	if err := os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[profile dev]\nregion = eu-west-1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &instHome{dir: home, bin: bin, env: []string{"HOME=" + home, "USERPROFILE=" + home, "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true"}}
+	return &instHome{dir: home, bin: bin, lean: lean, env: []string{"HOME=" + home, "USERPROFILE=" + home, "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true"}}
 }
 
 func instCopy(t *testing.T, from, to string) {
@@ -167,8 +170,11 @@ func TestInstallDoctorUninstallE2E(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantIDs := []string{"aws-profile-containers@yourname.local", "aws-profile-containers@samfakhreddine.dev", "{b2568b5f-4d45-421c-bac0-88ca342573b9}", "me@example.com"}
-	if m.Name != "aws_profile_bridge" || m.Type != "stdio" || m.Path != h.bin || !slices.Equal(m.AllowedExtensions, wantIDs) {
-		t.Errorf("manifest: %+v", m)
+	if m.Name != "aws_profile_bridge" || m.Type != "stdio" || m.Path != h.lean || !slices.Equal(m.AllowedExtensions, wantIDs) {
+		t.Errorf("manifest: %+v, want the lean host %s", m, h.lean)
+	}
+	if strings.Contains(out, "slower") {
+		t.Errorf("install with the lean host beside it says the host is slow:\n%s", out)
 	}
 	state := filepath.Join(h.dir, ".config", "aws-profile-bridge", "install-state.json")
 	unit := filepath.Join(h.dir, ".config", "systemd", "user", "aws-profile-bridge.service")
@@ -183,7 +189,7 @@ func TestInstallDoctorUninstallE2E(t *testing.T) {
 			t.Errorf("%s: mode %o, want %o", p, fi.Mode().Perm(), want)
 		}
 	}
-	if u, _ := os.ReadFile(unit); !bytes.Contains(u, []byte(h.bin)) || !bytes.Contains(u, []byte("serve")) {
+	if u, _ := os.ReadFile(unit); !bytes.Contains(u, []byte(h.bin+" serve")) && !bytes.Contains(u, []byte(h.bin+"</string>")) || bytes.Contains(u, []byte("aws-profile-bridge-host")) {
 		t.Errorf("service unit does not run `%s serve`:\n%s", h.bin, u)
 	}
 	if !strings.Contains(out, "not started") || !strings.Contains(out, "--no-start: start it with `systemctl --user daemon-reload") && runtime.GOOS == "linux" {
@@ -215,11 +221,14 @@ func TestInstallDoctorUninstallE2E(t *testing.T) {
 	if !r.OK {
 		t.Fatalf("doctor after install: %+v", r)
 	}
-	hostOK := slices.ContainsFunc(r.Findings, func(f struct{ Check, Browser, Status, Path, Message, Fix string }) bool {
-		return f.Check == "host" && f.Status == "ok" && strings.Contains(f.Message, "version 9.9.9-e2e") && strings.Contains(f.Message, "protocol 1")
-	})
-	if !hostOK {
-		t.Errorf("doctor did not start the host: %+v", r)
+	// Through the lean host, and aws-profile-bridge beside it as the lean host starts it.
+	for check, path := range map[string]string{"host": h.lean, "handoff": h.bin} {
+		ok := slices.ContainsFunc(r.Findings, func(f struct{ Check, Browser, Status, Path, Message, Fix string }) bool {
+			return f.Check == check && f.Status == "ok" && f.Path == path && strings.Contains(f.Message, "version 9.9.9-e2e")
+		})
+		if !ok {
+			t.Errorf("doctor did not start %s (%s): %+v", path, check, r)
+		}
 	}
 	text, _, code := h.run(t, h.bin, "doctor")
 	if code != 0 || !strings.Contains(text, "Nothing is broken.") {
@@ -269,6 +278,27 @@ func TestInstallDoctorUninstallE2E(t *testing.T) {
 		}
 		repair()
 	})
+	t.Run("lean host without aws-profile-bridge", func(t *testing.T) {
+		// Registered from another directory, from which aws-profile-bridge then went away.
+		dir := filepath.Join(h.dir, "lonely")
+		instCopy(t, h.bin, filepath.Join(dir, filepath.Base(h.bin)))
+		instCopy(t, h.lean, filepath.Join(dir, filepath.Base(h.lean)))
+		if _, _, code := h.run(t, filepath.Join(dir, filepath.Base(h.bin)), "install"); code != 0 {
+			t.Fatal("install from the other directory failed")
+		}
+		os.Remove(filepath.Join(dir, filepath.Base(h.bin)))
+		r := h.doctor(t)
+		if !r.named("manifest", "every sign-in would fail") || !r.named("manifest", filepath.Join(dir, filepath.Base(h.bin))) {
+			t.Errorf("%+v", r)
+		}
+		for _, f := range r.Findings {
+			if f.Status == "fail" && !strings.Contains(f.Fix, h.bin+" install") {
+				t.Errorf("fix %q does not say to run this binary's install", f.Fix)
+			}
+		}
+		os.RemoveAll(dir)
+		repair()
+	})
 	t.Run("loose permissions", func(t *testing.T) {
 		os.Chmod(manifest, 0o666)
 		logDir := filepath.Join(h.dir, ".aws", "logs")
@@ -296,6 +326,39 @@ func TestInstallDoctorUninstallE2E(t *testing.T) {
 	out, _, code = h.run(t, h.bin, "uninstall")
 	if code != 0 || !strings.Contains(out, "Nothing to remove") {
 		t.Errorf("second uninstall (%d): %s", code, out)
+	}
+}
+
+// Without the lean host beside it (a `go install`), install registers this binary, a complete
+// host, and says that it starts slower and how to get the lean host; doctor finds no fault.
+func TestInstallWithoutLeanHostE2E(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("writes HKCU on Windows; the registry is covered through the fake in internal/install")
+	}
+	h := newInstHome(t)
+	os.Remove(h.lean)
+	out, errOut, code := h.run(t, h.bin, "install", "--browser", "firefox")
+	if code != 0 {
+		t.Fatalf("install: %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "no aws-profile-bridge-host beside "+h.bin) || !strings.Contains(out, "slower") || !strings.Contains(out, "make build") {
+		t.Errorf("install without the lean host does not say what it costs and what to do:\n%s", out)
+	}
+	manifest := filepath.Join(h.dir, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json")
+	if runtime.GOOS == "darwin" {
+		manifest = filepath.Join(h.dir, "Library", "Application Support", "Mozilla", "NativeMessagingHosts", "aws_profile_bridge.json")
+	}
+	var m struct{ Path string }
+	if b, err := os.ReadFile(manifest); err != nil || json.Unmarshal(b, &m) != nil || m.Path != h.bin {
+		t.Errorf("manifest %s names %q, want %s (%v)", manifest, m.Path, h.bin, err)
+	}
+	if r := h.doctor(t); !r.OK {
+		t.Errorf("doctor: %+v", r)
+	}
+	// `install --binary` of the lean host is refused with the path to give instead.
+	instCopy(t, leanHostBinary(t), h.lean)
+	if _, errOut, code := h.run(t, h.bin, "install", "--binary", h.lean); code == 0 || !strings.Contains(errOut, "--binary "+h.bin) {
+		t.Errorf("install --binary <lean host>: %d %s", code, errOut)
 	}
 }
 
@@ -387,6 +450,7 @@ func TestInstallScriptE2E(t *testing.T) {
 		manifest = filepath.Join(home, "Library", "Application Support", "Mozilla", "NativeMessagingHosts", "aws_profile_bridge.json")
 	}
 	bin := filepath.Join(bindir, "aws-profile-bridge")
+	lean := filepath.Join(bindir, "aws-profile-bridge-host")
 	script := func(args ...string) (string, int) {
 		t.Helper()
 		return runScript(t, env, home, bash, append([]string{filepath.Join(root, "install", "install.sh")}, args...)...)
@@ -400,7 +464,7 @@ func TestInstallScriptE2E(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("install.sh (%d):\n%s", code, out)
 	}
-	if !strings.Contains(out, "Installed "+bin) || !strings.Contains(out, "is not on your PATH") {
+	if !strings.Contains(out, "Installed "+bin) || !strings.Contains(out, "Installed "+lean) || !strings.Contains(out, "is not on your PATH") {
 		t.Errorf("install.sh output:\n%s", out)
 	}
 	var m struct {
@@ -412,17 +476,19 @@ func TestInstallScriptE2E(t *testing.T) {
 		t.Fatalf("no manifest: %v\n%s", err, out)
 	}
 	json.Unmarshal(b, &m)
-	if m.Path != bin || !slices.Contains(m.AllowedExtensions, "me@example.com") {
-		t.Errorf("manifest %s", b)
+	if m.Path != lean || !slices.Contains(m.AllowedExtensions, "me@example.com") {
+		t.Errorf("manifest %s, want it to name the lean host %s", b, lean)
 	}
-	v, err := exec.Command(bin, "version").Output()
-	if err != nil || !strings.Contains(string(v), "7.7.7-script") {
-		t.Errorf("installed binary version: %s %v", v, err)
+	for _, p := range []string{bin, lean} {
+		v, err := exec.Command(p, "version").Output()
+		if err != nil || !strings.Contains(string(v), "7.7.7-script") {
+			t.Errorf("installed %s version: %s %v", p, v, err)
+		}
 	}
 
 	// Safe to re-run: same binary, nothing changed.
 	out, code = script()
-	if code != 0 || !strings.Contains(out, "Unchanged: "+bin) || !strings.Contains(out, "Nothing changed") {
+	if code != 0 || !strings.Contains(out, "Unchanged: "+bin) || !strings.Contains(out, "Unchanged: "+lean) || !strings.Contains(out, "Nothing changed") {
 		t.Errorf("second run (%d):\n%s", code, out)
 	}
 	cmd := exec.Command(bin, "doctor")
@@ -435,7 +501,7 @@ func TestInstallScriptE2E(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Removed "+bin) {
 		t.Errorf("--uninstall (%d):\n%s", code, out)
 	}
-	for _, p := range []string{bin, manifest, filepath.Join(home, ".config", "aws-profile-bridge")} {
+	for _, p := range []string{bin, lean, manifest, filepath.Join(home, ".config", "aws-profile-bridge")} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s left behind", p)
 		}

@@ -47,7 +47,7 @@ func TestUninstallLeavesNothingBehind(t *testing.T) {
 	// file is older than the cache's racy window, internal/bridge/cache.go).
 	time.Sleep(time.Until(written.Add(3500 * time.Millisecond)))
 	manifest := filepath.Join(h.dir, ".mozilla", "native-messaging-hosts", "aws_profile_bridge.json")
-	host := exec.Command(h.bin, manifest, "me@example.com")
+	host := exec.Command(h.lean, manifest, "me@example.com") // what the manifest names
 	host.Env = h.env
 	host.Stdin = bytes.NewReader(frame(map[string]any{"action": "getProfiles"}))
 	if out, err := host.Output(); err != nil || !bytes.Contains(out, []byte(`"profileList"`)) {

@@ -79,6 +79,13 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 		add(Finding{Check: "state", Status: StatusWarn, Path: e.statePath(), Message: serr.Error(), Fix: "rm " + fsafe.ShellQuote(e.statePath()) + " && aws-profile-bridge install"})
 	}
 	add(Finding{Check: "binary", Status: StatusInfo, Path: o.Binary, Message: fmt.Sprintf("this is aws-profile-bridge %s at %s", o.Version, o.Binary)})
+	if o.Binary != "" {
+		if lean := LeanHostBeside(e.GOOS, o.Binary); isFile(lean) {
+			add(Finding{Check: "binary", Status: StatusInfo, Path: lean, Message: "the lean host beside it, which install registers: " + lean})
+		} else {
+			add(Finding{Check: "binary", Status: StatusInfo, Path: lean, Message: fmt.Sprintf("no lean host %s beside it: install registers this binary itself, which starts slower; `make build` and the releases put both side by side", lean)})
+		}
+	}
 
 	// Before any host is started: the host itself tightens its log directory and file.
 	out = append(out, e.checkPrivateDir("logs", e.LogDir, "aws_profile_bridge")...)
@@ -182,9 +189,23 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	switch {
 	case err != nil:
 		return fail(fmt.Sprintf("the %s manifest points at %s, which does not exist (moved or deleted?)", title, m.Path),
-			fsafe.ShellQuote(o.Binary)+" install --browser "+b+"   # registers this binary instead")
+			e.reinstallFix(b, m.Path, system, o)+"   # registers this binary instead")
 	case !fi.Mode().IsRegular() || !fsafe.IsExecutable(fi):
 		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+fsafe.ShellQuote(m.Path))
+	}
+	if IsLeanHost(m.Path) {
+		// The lean host answers the list itself but hands every sign-in to aws-profile-bridge
+		// beside it (internal/host/handoff.go): without that, every click fails.
+		full := FullBinaryBeside(e.GOOS, m.Path)
+		fi, err := os.Stat(full)
+		switch {
+		case err != nil:
+			return fail(fmt.Sprintf("the %s manifest starts the lean host %s, which signs in through aws-profile-bridge beside it, and there is none at %s: every sign-in would fail", title, m.Path, full),
+				e.reinstallFix(b, m.Path, system, o)+"   # or put aws-profile-bridge back beside it")
+		case !fi.Mode().IsRegular() || !fsafe.IsExecutable(fi):
+			return fail(fmt.Sprintf("the %s manifest starts the lean host %s, which signs in through %s, and that is not an executable file: every sign-in would fail", title, m.Path, full),
+				"chmod +x "+fsafe.ShellQuote(full))
+		}
 	}
 	if IsFirefox(b) {
 		var missing []string
@@ -227,18 +248,36 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 			}
 		}
 	}
-	if o.Binary != "" && !sameFile(m.Path, o.Binary) {
-		out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusWarn, Path: p,
-			Message: fmt.Sprintf("the manifest starts %s, not this binary (%s)", m.Path, o.Binary),
-			Fix:     "fine if intended; to switch, run: " + fsafe.ShellQuote(o.Binary) + " install --browser " + b})
+	// What install of this binary writes (ManifestBinary): the lean host beside it, or itself.
+	if want := ManifestBinary(e.GOOS, o.Binary, isFile); o.Binary != "" && !sameFile(m.Path, want) {
+		msg := fmt.Sprintf("the manifest starts %s, not this binary's host (%s)", m.Path, want)
+		if sameFile(m.Path, o.Binary) {
+			msg = fmt.Sprintf("the manifest starts %s itself, not the lean host beside it (%s), which starts faster", m.Path, want)
+		}
+		out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusWarn, Path: p, Message: msg,
+			Fix: "fine if intended; to switch, run: " + e.reinstallFix(b, m.Path, system, o)})
 	}
 	out = append(out, Finding{Check: "manifest", Browser: b, Status: StatusOK, Path: p, Message: fmt.Sprintf("%s manifest is valid and starts %s", title, m.Path)})
-	out = append(out, e.probe(b, p, m, o, fixInstall))
+	out = append(out, e.probe(b, p, m, system, o, fixInstall)...)
 	return out
 }
 
-// probe starts the host the way the browser would and asks for its version.
-func (e *Env) probe(b, p string, m Manifest, o DoctorOptions, fix string) Finding {
+// reinstallFix is the command that registers this binary (and the lean host beside it) for
+// browser b in the scope of the manifest that starts current.
+func (e *Env) reinstallFix(b, current string, system bool, o DoctorOptions) string {
+	fix := fsafe.ShellQuote(o.Binary) + " install --browser " + b
+	if system {
+		if e.GOOS == "linux" && (current == PackagedBinary || current == PackagedHost) {
+			return "sudo apt install --reinstall aws-profile-bridge   # or: sudo dnf reinstall aws-profile-bridge"
+		}
+		fix = "sudo " + fix + " --system"
+	}
+	return fix
+}
+
+// probe starts the host the way the browser would and asks for its version; for the lean host,
+// it then starts aws-profile-bridge beside it the way the lean host does for every sign-in.
+func (e *Env) probe(b, p string, m Manifest, system bool, o DoctorOptions, fix string) []Finding {
 	var args []string
 	if IsFirefox(b) {
 		id := m.AllowedExtensions[0]
@@ -252,39 +291,64 @@ func (e *Env) probe(b, p string, m Manifest, o DoctorOptions, fix string) Findin
 	} else {
 		args = []string{m.AllowedOrigins[0]}
 	}
+	f, host := e.askVersion("host", b, m.Path, args, "the way "+Titles[b]+" does", o, fix)
+	if f.Status != StatusOK || !IsLeanHost(m.Path) {
+		return []Finding{f}
+	}
+	// The hand-off (internal/host/handoff.go) runs aws-profile-bridge with the browser's own
+	// command line: a version frame shows it starts and accepts the caller as the host does.
+	full := FullBinaryBeside(e.GOOS, m.Path)
+	h, cli := e.askVersion("handoff", b, full, args, "the way the lean host does for each sign-in", o, fix)
+	if h.Status == StatusOK && (cli.Version != host.Version || cli.Commit != host.Commit) {
+		h.Status = StatusWarn
+		h.Message = fmt.Sprintf("the lean host %s is version %s (commit %s) but %s, which signs in for it, is %s (commit %s): they come from different builds",
+			m.Path, host.Version, host.Commit, full, cli.Version, cli.Commit)
+		h.Fix = "install both from one build: " + e.reinstallFix(b, m.Path, system, o)
+	} else if h.Status == StatusOK {
+		h.Message = fmt.Sprintf("sign-ins go through %s, which answered the same way: version %s, commit %s", full, cli.Version, cli.Commit)
+	}
+	return []Finding{f, h}
+}
+
+// versionReply is a version frame, or the error frame sent instead.
+type versionReply struct {
+	Action, Version, Commit, Protocol, Code, Message string
+}
+
+// askVersion starts bin with args (how says whose way) and asks for its version; the finding is
+// of check, ok when bin answered a version frame of this binary's protocol.
+func (e *Env) askVersion(check, b, bin string, args []string, how string, o DoctorOptions, fix string) (Finding, versionReply) {
 	probe := e.Probe
 	if probe == nil {
 		probe = ProbeHost
 	}
-	f := Finding{Check: "host", Browser: b, Path: m.Path}
-	reply, err := probe(m.Path, args, []byte(`{"action":"version"}`))
+	f := Finding{Check: check, Browser: b, Path: bin}
+	var r versionReply
+	reply, err := probe(bin, args, []byte(`{"action":"version"}`))
 	if err != nil {
-		f.Status, f.Message = StatusFail, fmt.Sprintf("starting %s the way %s does failed: %v", m.Path, Titles[b], err)
-		f.Fix = "run it by hand to see why: " + fsafe.ShellQuote(m.Path) + " version; then " + fix
-		return f
-	}
-	var r struct {
-		Action, Version, Commit, Protocol, Code, Message string
+		f.Status, f.Message = StatusFail, fmt.Sprintf("starting %s %s failed: %v", bin, how, err)
+		f.Fix = "run it by hand to see why: " + fsafe.ShellQuote(bin) + " version; then " + fix
+		return f, r
 	}
 	if err := json.Unmarshal(reply, &r); err != nil {
-		f.Status, f.Message, f.Fix = StatusFail, fmt.Sprintf("the host answered something that is not JSON: %.100q", reply), fix
-		return f
+		f.Status, f.Message, f.Fix = StatusFail, fmt.Sprintf("%s answered something that is not JSON: %.100q", bin, reply), fix
+		return f, r
 	}
 	switch {
 	case r.Action == "error":
-		f.Status, f.Message = StatusFail, fmt.Sprintf("the host refused the version request: %s (%s)", r.Message, r.Code)
+		f.Status, f.Message = StatusFail, fmt.Sprintf("%s refused the version request: %s (%s)", bin, r.Message, r.Code)
 		f.Fix = fix
 	case r.Action != "version":
-		f.Status, f.Message = StatusFail, fmt.Sprintf("the host answered action %q to a version request: it is too old or not aws-profile-bridge", r.Action)
+		f.Status, f.Message = StatusFail, fmt.Sprintf("%s answered action %q to a version request: it is too old or not aws-profile-bridge", bin, r.Action)
 		f.Fix = fix
 	case o.Protocol != "" && r.Protocol != o.Protocol:
-		f.Status, f.Message = StatusFail, fmt.Sprintf("the host speaks protocol %q, this binary %q", r.Protocol, o.Protocol)
+		f.Status, f.Message = StatusFail, fmt.Sprintf("%s speaks protocol %q, this binary %q", bin, r.Protocol, o.Protocol)
 		f.Fix = fsafe.ShellQuote(o.Binary) + " install --browser " + b
 	default:
 		f.Status = StatusOK
-		f.Message = fmt.Sprintf("started like %s does, the host answered: version %s, commit %s, protocol %s", Titles[b], r.Version, r.Commit, r.Protocol)
+		f.Message = fmt.Sprintf("started %s, the host answered: version %s, commit %s, protocol %s", how, r.Version, r.Commit, r.Protocol)
 	}
-	return f
+	return f, r
 }
 
 // checkPrivateDir checks that dir is 0700 and the files in it (those starting with prefix) 0600.

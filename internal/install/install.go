@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
@@ -21,7 +20,9 @@ type Options struct {
 	ChromeOrigins []string // chrome-extension://<id>/ origins for the Chromium family
 	HTTPService   bool     // also install and start the HTTP fallback as a user service
 	NoStart       bool     // with HTTPService: write the unit but do not start it
-	Binary        string   // absolute path written into manifests and units
+	// Binary is the absolute path of aws-profile-bridge: the service runs it, and the manifests
+	// name ManifestBinary of it (the lean host beside it, when there is one).
+	Binary string
 }
 
 // Change is one line of the installer's report.
@@ -44,7 +45,7 @@ func Changed(cs []Change) bool {
 	return false
 }
 
-func (o *Options) validate() error {
+func (o *Options) validate(goos string) error {
 	if o.Binary == "" || !filepath.IsAbs(o.Binary) {
 		return fmt.Errorf("the binary path %q must be absolute", o.Binary)
 	}
@@ -54,6 +55,10 @@ func (o *Options) validate() error {
 	}
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("the binary %s is not a regular file", o.Binary)
+	}
+	if IsLeanHost(o.Binary) {
+		// The service runs `serve`, which only aws-profile-bridge has; its lean host is found beside it.
+		return fmt.Errorf("%s is the lean host, which install finds by itself beside aws-profile-bridge; pass --binary %s", o.Binary, FullBinaryBeside(goos, o.Binary))
 	}
 	for _, id := range o.ExtensionIDs {
 		if err := CheckExtensionID(id); err != nil {
@@ -86,7 +91,7 @@ func union(lists ...[]string) []string {
 // Install registers the host for every chosen browser, and the HTTP service when asked. It is
 // idempotent: a second run with the same options writes nothing and reports "unchanged".
 func (e *Env) Install(o Options) ([]Change, error) {
-	if err := o.validate(); err != nil {
+	if err := o.validate(e.GOOS); err != nil {
 		return nil, err
 	}
 	st, err := e.LoadState()
@@ -102,12 +107,18 @@ func (e *Env) Install(o Options) ([]Change, error) {
 	var changes []Change
 	browsers, notes := e.chooseBrowsers(o, st)
 	changes = append(changes, notes...)
+	host := ManifestBinary(e.GOOS, o.Binary, isFile)
+	registered := false
 	for _, b := range browsers {
-		cs, err := e.installBrowser(&st, b, o, ids, origins)
+		cs, err := e.installBrowser(&st, b, o, host, ids, origins)
 		changes = append(changes, cs...)
 		if err != nil {
 			return changes, err
 		}
+		registered = registered || slices.ContainsFunc(cs, func(c Change) bool { return c.What == "manifest" && c.Action != "skipped" })
+	}
+	if registered && host == o.Binary {
+		changes = append(changes, Change{What: "host", Action: "note", Note: slowHostNote(e.GOOS, o.Binary)})
 	}
 	if slices.Contains(browsers, Firefox) {
 		changes = append(changes, e.sandboxNotes()...)
@@ -154,7 +165,14 @@ func (e *Env) chooseBrowsers(o Options, st State) ([]string, []Change) {
 	return out, notes
 }
 
-func (e *Env) installBrowser(st *State, b string, o Options, ids, origins []string) ([]Change, error) {
+// slowHostNote says why manifests name bin itself and how to get the lean host.
+func slowHostNote(goos, bin string) string {
+	return fmt.Sprintf("there is no %s beside %s, so the browsers start %s itself: a complete host, but one that links the AWS SDK and starts slower on every request. For the lean host, build both with `make build` (or take a release archive or package, which hold both), put them side by side and run install again",
+		exeName(goos, LeanHostName), bin, exeName(goos, CLIName))
+}
+
+// installBrowser writes browser b's manifest naming host (and on Windows its registry keys).
+func (e *Env) installBrowser(st *State, b string, o Options, host string, ids, origins []string) ([]Change, error) {
 	dir := e.ManifestDir(b, o.System)
 	if dir == "" {
 		return []Change{{Browser: b, What: "manifest", Action: "skipped",
@@ -164,7 +182,7 @@ func (e *Env) installBrowser(st *State, b string, o Options, ids, origins []stri
 		return []Change{{Browser: b, What: "manifest", Action: "skipped",
 			Note: fmt.Sprintf("%s was found, but a Chromium manifest needs your extension's origin; run `aws-profile-bridge install --browser %s --chrome-origin chrome-extension://<id>/` (the id is on chrome://extensions)", Titles[b], b)}}, nil
 	}
-	content, err := RenderManifest(b, o.Binary, ids, origins)
+	content, err := RenderManifest(b, host, ids, origins)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +257,7 @@ func writeIfChanged(path string, content []byte, mode, dirMode fs.FileMode, st *
 }
 
 // IsOurManifest reports whether the manifest file at path is one of ours: valid JSON, our host
-// name, and a path naming an aws-profile-bridge binary.
+// name, and a path naming aws-profile-bridge or its lean host.
 func IsOurManifest(path string) bool {
 	m, err := ReadManifest(path)
 	if err != nil {
@@ -248,9 +266,14 @@ func IsOurManifest(path string) bool {
 	return m.Name == HostName && isOurBinaryName(m.Path)
 }
 
-// PackagedBinary is where the .deb and .rpm packages put the binary (docs/INSTALL.md). A system
-// manifest that starts it belongs to the package manager, which must remove or replace it.
-const PackagedBinary = "/usr/bin/aws-profile-bridge"
+// PackagedBinary and PackagedHost are where the .deb and .rpm packages put the two binaries
+// (docs/INSTALL.md); the packaged manifest names PackagedHost (LeanHostBeside PackagedBinary). A
+// system manifest that starts either belongs to the package manager, which must remove or
+// replace it (packages before the lean host named PackagedBinary).
+const (
+	PackagedBinary = "/usr/bin/aws-profile-bridge"
+	PackagedHost   = "/usr/bin/aws-profile-bridge-host"
+)
 
 // packageOwned reports whether the system-scope manifest at path was installed by a package:
 // install --system and uninstall --system leave it to apt or dnf, so that the package's file
@@ -260,13 +283,8 @@ func packageOwned(goos string, system bool, path string) bool {
 		return false
 	}
 	m, err := ReadManifest(path)
-	return err == nil && m.Path == PackagedBinary
+	return err == nil && (m.Path == PackagedBinary || m.Path == PackagedHost)
 }
 
 // packageNote says what to run instead of touching a packaged manifest.
 const packageNote = "installed by the aws-profile-bridge package; left to the package manager (sudo apt remove aws-profile-bridge, or sudo dnf remove aws-profile-bridge)"
-
-func isOurBinaryName(p string) bool {
-	base := strings.ToLower(filepath.Base(strings.ReplaceAll(p, `\`, "/")))
-	return strings.TrimSuffix(base, ".exe") == "aws-profile-bridge"
-}

@@ -1,8 +1,10 @@
-// Command sysmanifest prints the system-wide Firefox host manifest of a packaged binary, rendered
-// by the installer's own template with its default extension ids, and the directory Firefox reads
-// it from: what `aws-profile-bridge install --system` would write. `make dist` (tools/dist) puts
-// it into the .deb and .rpm packages, so the product's module renders it and the release tool's
-// module needs none of the product's dependencies.
+// Command sysmanifest prints the system-wide Firefox host manifest of the packaged binaries,
+// rendered by the installer's own template with its default extension ids and naming the binary
+// the installer's rule picks (install.ManifestBinary: the lean host aws-profile-bridge-host, which
+// the packages install beside aws-profile-bridge), and the directory Firefox reads it from: what
+// `aws-profile-bridge install --system` would write. `make dist` (tools/dist) puts it into the
+// .deb and .rpm packages, so the product's module renders it and the release tool's module needs
+// none of the product's dependencies.
 //
 //	go run ./scripts/sysmanifest --binary /usr/bin/aws-profile-bridge --dir   # the directory
 //	go run ./scripts/sysmanifest --binary /usr/bin/aws-profile-bridge         # the manifest
@@ -24,7 +26,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sysmanifest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	binary := fs.String("binary", "/usr/bin/aws-profile-bridge", "the packaged binary's absolute path")
+	binary := fs.String("binary", install.PackagedBinary, "the packaged aws-profile-bridge's absolute path (the lean host is beside it)")
 	dir := fs.Bool("dir", false, "print the Linux system directory of the Firefox manifest instead")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -33,7 +35,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, install.SystemManifestDir("linux", "", install.Firefox)+"/"+install.ManifestFile)
 		return 0
 	}
-	b, err := install.RenderManifest(install.Firefox, *binary, install.DefaultExtensionIDs, nil)
+	// The packages always hold the lean host beside the binary, though not on this machine.
+	packaged := func(string) bool { return true }
+	b, err := install.RenderManifest(install.Firefox, install.ManifestBinary("linux", *binary, packaged), install.DefaultExtensionIDs, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "sysmanifest: %v\n", err)
 		return 1

@@ -22,7 +22,12 @@ func TestSystemManifest(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
 		t.Fatalf("%v: %s", err, out.String())
 	}
-	if m.Name != install.HostName || m.Path != "/usr/bin/aws-profile-bridge" || m.Type != "stdio" ||
+	// The lean host the packages install beside aws-profile-bridge, which the installer's
+	// package check knows as the package's (install.PackagedHost).
+	if install.PackagedHost != "/usr/bin/aws-profile-bridge-host" {
+		t.Errorf("install.PackagedHost = %s", install.PackagedHost)
+	}
+	if m.Name != install.HostName || m.Path != install.PackagedHost || m.Type != "stdio" ||
 		!slices.Equal(m.AllowedExtensions, install.DefaultExtensionIDs) {
 		t.Errorf("manifest: %s", out.String())
 	}

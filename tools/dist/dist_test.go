@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,8 +27,8 @@ func TestPkgVersion(t *testing.T) {
 	}
 }
 
-// testRelease has a source tree with the files an archive takes, and a fake binary.
-func testRelease(t *testing.T) (*release, string) {
+// testRelease has a source tree with the files an archive takes, and the two fake binaries.
+func testRelease(t *testing.T) (*release, []string) {
 	t.Helper()
 	root := t.TempDir()
 	for _, f := range append(append([]string{}, docs...), scripts...) {
@@ -37,20 +38,25 @@ func testRelease(t *testing.T) (*release, string) {
 			t.Fatal(err)
 		}
 	}
-	bin := filepath.Join(root, "aws-profile-bridge")
-	os.WriteFile(bin, []byte("\x7fELF fake"), 0o700)
+	var bins []string
+	for _, b := range binaries {
+		bin := filepath.Join(root, "bin", b)
+		os.MkdirAll(filepath.Dir(bin), 0o755)
+		os.WriteFile(bin, []byte("\x7fELF fake "+b), 0o700)
+		bins = append(bins, bin)
+	}
 	return &release{root: root, out: t.TempDir(), version: "1.2.3", mtime: time.Unix(1700000000, 0).UTC(),
-		baseURL: "https://example.com/v1.2.3"}, bin
+		baseURL: "https://example.com/v1.2.3"}, bins
 }
 
 func TestTarGzIsReproducible(t *testing.T) {
-	r, bin := testRelease(t)
+	r, bins := testRelease(t)
 	var a, b bytes.Buffer
-	if err := r.writeTarGz(&a, "top", r.entries(bin)); err != nil {
+	if err := r.writeTarGz(&a, "top", r.entries(bins)); err != nil {
 		t.Fatal(err)
 	}
-	os.Chtimes(bin, time.Now(), time.Now()) // the source files' times must not matter
-	if err := r.writeTarGz(&b, "top", r.entries(bin)); err != nil {
+	os.Chtimes(bins[0], time.Now(), time.Now()) // the source files' times must not matter
+	if err := r.writeTarGz(&b, "top", r.entries(bins)); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -78,26 +84,26 @@ func TestTarGzIsReproducible(t *testing.T) {
 			t.Errorf("%s: owner %d/%d %s/%s, time %v", h.Name, h.Uid, h.Gid, h.Uname, h.Gname, h.ModTime)
 		}
 		want := int64(0o644)
-		if h.Typeflag == tar.TypeDir || h.Name == "top/aws-profile-bridge" || strings.HasPrefix(h.Name, "top/install/") {
+		if h.Typeflag == tar.TypeDir || h.Name == "top/aws-profile-bridge" || h.Name == "top/aws-profile-bridge-host" || strings.HasPrefix(h.Name, "top/install/") {
 			want = 0o755
 		}
 		if h.Mode != want {
 			t.Errorf("%s: mode %o, want %o", h.Name, h.Mode, want)
 		}
 	}
-	want := "top/ top/install/ top/CHANGELOG.md top/LICENSE top/README.md top/aws-profile-bridge top/install/install.ps1 top/install/install.sh"
+	want := "top/ top/install/ top/CHANGELOG.md top/LICENSE top/README.md top/aws-profile-bridge top/aws-profile-bridge-host top/install/install.ps1 top/install/install.sh"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("entries:\n got %s\nwant %s", got, want)
 	}
 }
 
 func TestZipIsReproducible(t *testing.T) {
-	r, bin := testRelease(t)
+	r, bins := testRelease(t)
 	var a, b bytes.Buffer
-	if err := r.writeZip(&a, "top", r.entries(bin)); err != nil {
+	if err := r.writeZip(&a, "top", r.entries(bins)); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.writeZip(&b, "top", r.entries(bin)); err != nil {
+	if err := r.writeZip(&b, "top", r.entries(bins)); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -115,6 +121,13 @@ func TestZipIsReproducible(t *testing.T) {
 	if zr.File[len(zr.File)-1].Name != "top/install/install.sh" {
 		t.Errorf("entries not sorted: last is %s", zr.File[len(zr.File)-1].Name)
 	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if !slices.Contains(names, "top/aws-profile-bridge") || !slices.Contains(names, "top/aws-profile-bridge-host") {
+		t.Errorf("the zip lacks a binary: %v", names)
+	}
 }
 
 func TestFormulasNameArchivesAndSums(t *testing.T) {
@@ -130,6 +143,9 @@ func TestFormulasNameArchivesAndSums(t *testing.T) {
 		sums[f] = strings.Repeat(tg.goarch[:1], 64)
 	}
 	rb := string(r.homebrew(archives, sums))
+	if !strings.Contains(rb, `bin.install "aws-profile-bridge", "aws-profile-bridge-host"`) || !strings.Contains(rb, `#{bin}/aws-profile-bridge-host version`) {
+		t.Errorf("the formula does not install and test both binaries:\n%s", rb)
+	}
 	for _, k := range []string{"darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64"} {
 		f := archives[k]
 		if !strings.Contains(rb, "url \"https://example.com/v1.2.3/"+f+"\"\n      sha256 \""+sums[f]+"\"") {
@@ -158,5 +174,22 @@ func TestRPMAddsTheLib64Manifest(t *testing.T) {
 	}
 	if got := firefoxManifests("deb", m); len(got) != 1 || got[0] != m {
 		t.Errorf("deb manifests: %v", got)
+	}
+}
+
+// The packages' manifest must start a binary they install: the lean host (or, as before it, the
+// command itself); anything else fails the build.
+func TestSystemManifestNamesAPackagedBinary(t *testing.T) {
+	for path, ok := range map[string]bool{
+		"/usr/bin/aws-profile-bridge-host": true, "/usr/bin/aws-profile-bridge": true,
+		"/usr/local/bin/aws-profile-bridge-host": false, "/usr/bin/other": false,
+	} {
+		m, _ := json.Marshal(map[string]string{"name": "aws_profile_bridge", "path": path})
+		if err := namesPackaged(m); (err == nil) != ok {
+			t.Errorf("namesPackaged(%s) = %v, want ok=%v", path, err, ok)
+		}
+	}
+	if err := namesPackaged([]byte("not json")); err == nil {
+		t.Error("namesPackaged accepted a manifest that is not JSON")
 	}
 }

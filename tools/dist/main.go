@@ -1,5 +1,6 @@
 // Command dist builds the release files of aws-profile-bridge into one directory (`make dist`):
-// an archive per OS and architecture, .deb and .rpm packages for Linux, the install scripts,
+// an archive per OS and architecture holding both binaries side by side (aws-profile-bridge and
+// the lean native host aws-profile-bridge-host), .deb and .rpm packages for Linux, the install scripts,
 // a Homebrew formula, a Scoop manifest and SHA256SUMS over all of them. Two runs on one commit
 // give the same bytes: binaries are built with -trimpath and an empty build id, the build date
 // is the commit's time, and every archive entry has that time, fixed owners and a sorted place.
@@ -32,6 +33,10 @@ import (
 )
 
 const name = "aws-profile-bridge"
+
+// binaries are the commands built for every target and shipped side by side: the command line,
+// and the lean native host the manifests name, which hands sign-ins to the first beside it.
+var binaries = []string{name, name + "-host"}
 
 // targets are the OS/architecture pairs released; Linux ones also get .deb and .rpm packages.
 var targets = []struct{ goos, goarch string }{
@@ -111,18 +116,22 @@ func (r *release) run() error {
 	sums := map[string]string{} // release file name → sha256
 	archives := map[string]string{}
 	for _, t := range targets {
-		bin, err := r.build(t.goos, t.goarch)
-		if err != nil {
-			return err
+		var bins []string
+		for _, cmd := range binaries {
+			bin, err := r.build(t.goos, t.goarch, cmd)
+			if err != nil {
+				return err
+			}
+			bins = append(bins, bin)
 		}
-		file, err := r.archive(t.goos, t.goarch, bin)
+		file, err := r.archive(t.goos, t.goarch, bins)
 		if err != nil {
 			return err
 		}
 		archives[t.goos+"/"+t.goarch] = file
 		if t.goos == "linux" {
 			for _, format := range []string{"deb", "rpm"} {
-				if _, err := r.pkg(format, t.goarch, bin); err != nil {
+				if _, err := r.pkg(format, t.goarch, bins); err != nil {
 					return err
 				}
 			}
@@ -156,23 +165,23 @@ func (r *release) run() error {
 	return r.writeFile("SHA256SUMS", []byte(b.String()))
 }
 
-// build compiles the binary for goos/goarch as `make build` does, plus what makes it
+// build compiles ./cmd/<cmd> for goos/goarch as `make build` does, plus what makes it
 // reproducible: no VCS stamp (the commit is set explicitly) and an empty build id.
-func (r *release) build(goos, goarch string) (string, error) {
-	exe := name
+func (r *release) build(goos, goarch, cmdName string) (string, error) {
+	exe := cmdName
 	if goos == "windows" {
 		exe += ".exe"
 	}
 	out := filepath.Join(r.work, goos+"_"+goarch, exe)
 	ldflags := fmt.Sprintf("-s -w -buildid= -X main.version=%s -X main.commit=%s -X main.date=%s",
 		r.version, r.commit, r.mtime.Format(time.RFC3339))
-	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", out, "./cmd/"+name)
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", out, "./cmd/"+cmdName)
 	cmd.Dir = r.root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch, "GOFLAGS=-mod=readonly")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	fmt.Fprintf(os.Stderr, "dist: building %s/%s\n", goos, goarch)
+	fmt.Fprintf(os.Stderr, "dist: building %s for %s/%s\n", cmdName, goos, goarch)
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building %s/%s: %w", goos, goarch, err)
+		return "", fmt.Errorf("building %s for %s/%s: %w", cmdName, goos, goarch, err)
 	}
 	return out, nil
 }
@@ -184,8 +193,12 @@ type entry struct {
 	mode int64
 }
 
-func (r *release) entries(bin string) []entry {
-	es := []entry{{filepath.Base(bin), bin, 0o755}}
+// entries are an archive's files: the binaries side by side at its top, the docs, the scripts.
+func (r *release) entries(bins []string) []entry {
+	var es []entry
+	for _, b := range bins {
+		es = append(es, entry{filepath.Base(b), b, 0o755})
+	}
 	for _, d := range docs {
 		es = append(es, entry{d, filepath.Join(r.root, d), 0o644})
 	}
@@ -201,16 +214,16 @@ func (r *release) archiveBase(goos, goarch string) string {
 	return fmt.Sprintf("%s_%s_%s_%s", name, r.version, goos, goarch)
 }
 
-func (r *release) archive(goos, goarch, bin string) (string, error) {
+func (r *release) archive(goos, goarch string, bins []string) (string, error) {
 	base := r.archiveBase(goos, goarch)
 	var buf bytes.Buffer
 	var err error
 	file := base + ".tar.gz"
 	if goos == "windows" {
 		file = base + ".zip"
-		err = r.writeZip(&buf, base, r.entries(bin))
+		err = r.writeZip(&buf, base, r.entries(bins))
 	} else {
-		err = r.writeTarGz(&buf, base, r.entries(bin))
+		err = r.writeTarGz(&buf, base, r.entries(bins))
 	}
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", file, err)

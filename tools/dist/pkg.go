@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,20 +16,22 @@ import (
 )
 
 // The packages register the host system-wide, where `aws-profile-bridge install --system`
-// would: the binary in /usr/bin and the Firefox manifest in Firefox's system directory. The
-// rpm adds /usr/lib64, where Firefox on 64-bit rpm-based systems looks. Nothing in a package
-// writes outside its own files (no scripts), so removing it leaves nothing and an upgrade never
-// touches a user's tokens, settings or logs; the HTTP service stays per-user
-// (`aws-profile-bridge install --http-service`).
-const pkgBinary = "/usr/bin/" + name
+// would: both binaries side by side in /usr/bin and the Firefox manifest, naming the lean host,
+// in Firefox's system directory. The rpm adds /usr/lib64, where Firefox on 64-bit rpm-based
+// systems looks. Nothing in a package writes outside its own files (no scripts), so removing it
+// leaves nothing and an upgrade never touches a user's tokens, settings or logs; the HTTP service
+// stays per-user (`aws-profile-bridge install --http-service`).
+const pkgDir = "/usr/bin/"
 
-// systemManifest renders the Firefox host manifest for the packaged binary with the installer's
-// own template and default ids, and says where the installer's --system puts it
+// systemManifest renders the Firefox host manifest for the packaged binaries with the installer's
+// own template, default ids and rule for the binary it names (the lean host beside
+// /usr/bin/aws-profile-bridge), and says where the installer's --system puts it
 // (/usr/lib/mozilla/native-messaging-hosts/aws_profile_bridge.json): scripts/sysmanifest does it
-// in the product's module, so this module needs none of the product's dependencies.
+// in the product's module, so this module needs none of the product's dependencies. A manifest
+// naming a file the packages do not hold fails the build.
 func (r *release) systemManifest() (content []byte, dest string, err error) {
 	gen := func(args ...string) ([]byte, error) {
-		cmd := exec.Command("go", append([]string{"run", "./scripts/sysmanifest", "--binary", pkgBinary}, args...)...)
+		cmd := exec.Command("go", append([]string{"run", "./scripts/sysmanifest", "--binary", pkgDir + name}, args...)...)
 		cmd.Dir = r.root
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
@@ -40,8 +43,25 @@ func (r *release) systemManifest() (content []byte, dest string, err error) {
 	if content, err = gen(); err != nil {
 		return nil, "", err
 	}
+	if err := namesPackaged(content); err != nil {
+		return nil, "", err
+	}
 	d, err := gen("--dir")
 	return content, strings.TrimSpace(string(d)), err
+}
+
+// namesPackaged checks that the manifest starts one of the binaries the packages install.
+func namesPackaged(manifest []byte) error {
+	var m struct{ Path string }
+	if err := json.Unmarshal(manifest, &m); err != nil {
+		return fmt.Errorf("the system manifest from scripts/sysmanifest is not JSON: %w", err)
+	}
+	for _, b := range binaries {
+		if m.Path == pkgDir+b {
+			return nil
+		}
+	}
+	return fmt.Errorf("the system manifest names %q, which the packages do not install (%s%s)", m.Path, pkgDir, strings.Join(binaries, ", "+pkgDir))
 }
 
 // firefoxManifests are where a package puts the manifest: the installer's system path and, for
@@ -61,7 +81,7 @@ func pkgVersion(v string) (version, pre string) {
 	return version, strings.ReplaceAll(pre, "-", ".")
 }
 
-func (r *release) pkg(format, goarch, bin string) (string, error) {
+func (r *release) pkg(format, goarch string, bins []string) (string, error) {
 	dest := r.manifestDest
 	manifest := filepath.Join(r.work, path.Base(dest))
 	if err := os.WriteFile(manifest, r.manifest, 0o644); err != nil {
@@ -77,7 +97,10 @@ func (r *release) pkg(format, goarch, bin string) (string, error) {
 		return c
 	}
 	docDir := "/usr/share/doc/" + name
-	contents := files.Contents{file(bin, pkgBinary, 0o755, ""), dir(docDir)}
+	contents := files.Contents{dir(docDir)}
+	for _, b := range bins {
+		contents = append(contents, file(b, pkgDir+path.Base(b), 0o755, ""))
+	}
 	for _, m := range firefoxManifests(format, dest) {
 		d := path.Dir(m)
 		contents = append(contents, file(manifest, m, 0o644, ""), dir(path.Dir(d)), dir(d))
@@ -107,8 +130,9 @@ func (r *release) pkg(format, goarch, bin string) (string, error) {
 		Description: "AWS profiles and console sign-in for the AWS Profile Containers Firefox extension\n" +
 			"The native-messaging host of the AWS Profile Containers extension, registered\n" +
 			"system-wide for Firefox. It lists the profiles in ~/.aws and signs each in to\n" +
-			"the AWS Console. Run `aws-profile-bridge install --http-service` as a user for\n" +
-			"the optional HTTP fallback.",
+			"the AWS Console. Firefox starts the lean host aws-profile-bridge-host, which\n" +
+			"hands sign-ins to aws-profile-bridge. Run `aws-profile-bridge install\n" +
+			"--http-service` as a user for the optional HTTP fallback.",
 		Vendor:   "aws-profile-bridge",
 		Homepage: "https://github.com/aws-profile-bridge/aws-profile-bridge",
 		License:  "MIT",
