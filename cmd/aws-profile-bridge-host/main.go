@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/rs/zerolog"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/host"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 )
@@ -41,9 +43,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "aws-profile-bridge-host is the native-messaging host that browsers start; it takes no commands (only `version`). Use aws-profile-bridge: see aws-profile-bridge --help")
 		return 2
 	}
-	full := "aws-profile-bridge"
+	full := layout.CLIName
 	if self, err := os.Executable(); err == nil {
-		full = host.FullBinary(self)
+		full = layout.FullBinaryBeside(runtime.GOOS, self)
 	}
 	return host.Run(caller, stdin, stdout, host.Options{
 		Version: version, Commit: commit, Date: date,

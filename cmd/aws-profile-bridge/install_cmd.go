@@ -20,6 +20,7 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 )
 
@@ -249,7 +250,7 @@ func printChanges(w io.Writer, changes []install.Change, bin string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	name := cmdName(bin)
 	for _, c := range changes {
-		who := install.Titles[c.Browser]
+		who := layout.Titles[c.Browser]
 		if who == "" {
 			who = c.What
 		} else if c.What != "manifest" && c.What != "browser" {

@@ -227,7 +227,7 @@ func (p *parser) settingsRoom() Settings {
 	}
 	start := len(p.kvs)
 	p.kvs = p.kvs[:start+room]
-	return Settings(p.kvs[start:start:start+room])
+	return Settings(p.kvs[start : start : start+room])
 }
 
 // header starts a section occurrence (the SDK's handleProfile).

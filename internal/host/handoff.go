@@ -9,8 +9,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 
 	"github.com/rs/zerolog"
 
@@ -19,16 +17,6 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 )
-
-// FullBinary is where the lean host finds aws-profile-bridge: beside itself (self is the lean
-// host's own path), where install, the packages and the archives put both.
-func FullBinary(self string) string {
-	name := "aws-profile-bridge"
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	return filepath.Join(filepath.Dir(self), name)
-}
 
 // HandOff is the lean host's Signer. Linking the AWS SDK costs every host start more than a
 // whole cached profile list (docs/PERFORMANCE.md), and only a sign-in needs it, so the lean host

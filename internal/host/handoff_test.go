@@ -93,10 +93,3 @@ func TestHandOffErrors(t *testing.T) {
 		t.Errorf("missing binary: %v", err)
 	}
 }
-
-func TestFullBinaryIsBesideTheHost(t *testing.T) {
-	got := FullBinary(filepath.Join("opt", "apb", "aws-profile-bridge-host"))
-	if filepath.Dir(got) != filepath.Join("opt", "apb") || !strings.HasPrefix(filepath.Base(got), "aws-profile-bridge") || strings.Contains(filepath.Base(got), "host") {
-		t.Errorf("FullBinary = %s", got)
-	}
-}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
@@ -62,7 +62,7 @@ func Run(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer, opt Options
 		log.Error().Err(serr).Msg("bad setting")
 		return refuse(stdin, stdout, apierr.CodeConfigError, serr.Error()+"; fix the variable in the environment the browser starts from", log)
 	}
-	if err := caller.Check(install.ChromiumManifests(runtime.GOOS, st.Home)); err != nil {
+	if err := caller.Check(layout.ChromiumManifests(runtime.GOOS, st.Home)); err != nil {
 		_ = nativemsg.RefuseCaller(context.Background(), stdin, stdout, err, log)
 		return 1
 	}

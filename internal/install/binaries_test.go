@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
@@ -24,25 +26,25 @@ func TestBinaryRulePerOS(t *testing.T) {
 		{"windows", `C:\Program Files\aws-profile-bridge\bin\aws-profile-bridge.exe`, `C:\Program Files\aws-profile-bridge\bin\aws-profile-bridge-host.exe`},
 		{"windows", `C:/scoop/apps/aws-profile-bridge/1.0/aws-profile-bridge.exe`, `C:/scoop/apps/aws-profile-bridge/1.0/aws-profile-bridge-host.exe`},
 	} {
-		if got := LeanHostBeside(tc.goos, tc.bin); got != tc.lean {
+		if got := layout.LeanHostBeside(tc.goos, tc.bin); got != tc.lean {
 			t.Errorf("LeanHostBeside(%s, %s) = %s, want %s", tc.goos, tc.bin, got, tc.lean)
 		}
-		if got := FullBinaryBeside(tc.goos, tc.lean); got != tc.bin {
+		if got := layout.FullBinaryBeside(tc.goos, tc.lean); got != tc.bin {
 			t.Errorf("FullBinaryBeside(%s, %s) = %s, want %s", tc.goos, tc.lean, got, tc.bin)
 		}
 		there := func(p string) bool { return p == tc.lean }
-		if got := ManifestBinary(tc.goos, tc.bin, there); got != tc.lean {
+		if got := layout.ManifestBinary(tc.goos, tc.bin, there); got != tc.lean {
 			t.Errorf("ManifestBinary(%s, %s) with the lean host beside = %s, want it", tc.goos, tc.bin, got)
 		}
-		if got := ManifestBinary(tc.goos, tc.bin, func(string) bool { return false }); got != tc.bin {
+		if got := layout.ManifestBinary(tc.goos, tc.bin, func(string) bool { return false }); got != tc.bin {
 			t.Errorf("ManifestBinary(%s, %s) without the lean host = %s, want the binary itself", tc.goos, tc.bin, got)
 		}
-		if !IsLeanHost(tc.lean) || IsLeanHost(tc.bin) || !isOurBinaryName(tc.lean) || !isOurBinaryName(tc.bin) {
+		if !layout.IsLeanHost(tc.lean) || layout.IsLeanHost(tc.bin) || !isOurBinaryName(tc.lean) || !isOurBinaryName(tc.bin) {
 			t.Errorf("%s: IsLeanHost/isOurBinaryName wrong for %s or %s", tc.goos, tc.lean, tc.bin)
 		}
 	}
 	// A Windows file name is not a Linux path separator's business.
-	if got := LeanHostBeside("linux", `/odd\dir/aws-profile-bridge`); got != `/odd\dir/aws-profile-bridge-host` {
+	if got := layout.LeanHostBeside("linux", `/odd\dir/aws-profile-bridge`); got != `/odd\dir/aws-profile-bridge-host` {
 		t.Errorf("linux path with a backslash: %s", got)
 	}
 	for _, p := range []string{"/opt/other/host.py", `C:\x\aws-profile-bridge-hostile.exe`, "/usr/bin/aws-profile-bridge-host.sh"} {
@@ -50,7 +52,7 @@ func TestBinaryRulePerOS(t *testing.T) {
 			t.Errorf("isOurBinaryName(%s) = true", p)
 		}
 	}
-	if PackagedHost != LeanHostBeside("linux", PackagedBinary) {
+	if PackagedHost != layout.LeanHostBeside("linux", PackagedBinary) {
 		t.Errorf("PackagedHost %s is not the lean host beside %s", PackagedHost, PackagedBinary)
 	}
 }
@@ -58,7 +60,7 @@ func TestBinaryRulePerOS(t *testing.T) {
 // withLeanHost puts a lean host beside bin, as `make build` and the releases do.
 func withLeanHost(t *testing.T, e *Env, bin string) string {
 	t.Helper()
-	lean := LeanHostBeside(e.GOOS, bin)
+	lean := layout.LeanHostBeside(e.GOOS, bin)
 	if err := os.WriteFile(lean, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +84,12 @@ func TestInstallNamesTheLeanHost(t *testing.T) {
 		e.Run = fr.run
 		cs := mustInstall(t, e, Options{Binary: bin, System: system, Browsers: []string{"all"}, ChromeOrigins: []string{origin}, HTTPService: !system, NoStart: true})
 		n := 0
-		for _, b := range Browsers {
+		for _, b := range layout.Browsers {
 			d := e.ManifestDir(b, system)
 			if d == "" {
 				continue
 			}
-			m := readJSON(t, filepath.Join(d, ManifestFile))
+			m := readJSON(t, filepath.Join(d, layout.ManifestFile))
 			if m.Path != lean {
 				t.Errorf("%s system=%v %s manifest names %s, want the lean host %s", goos, system, b, m.Path, lean)
 			}
@@ -105,7 +107,7 @@ func TestInstallNamesTheLeanHost(t *testing.T) {
 			if system {
 				root = LocalMachine
 			}
-			for _, b := range Browsers {
+			for _, b := range layout.Browsers {
 				for _, v := range RegistryViews(b) {
 					p, err := reg.Default(root, v, RegistryKey(b))
 					if err != nil || readJSON(t, p).Path != lean {
@@ -123,7 +125,7 @@ func TestInstallNamesTheLeanHost(t *testing.T) {
 			if goos == "windows" {
 				unit = []byte(strings.ReplaceAll(string(unit), "\x00", ""))
 			}
-			if !strings.Contains(string(unit), bin) || strings.Contains(string(unit), LeanHostName) {
+			if !strings.Contains(string(unit), bin) || strings.Contains(string(unit), layout.LeanHostName) {
 				t.Errorf("%s: the service unit must run %s serve, not the lean host:\n%s", goos, bin, unit)
 			}
 		}
@@ -144,9 +146,9 @@ func TestInstallNamesTheLeanHost(t *testing.T) {
 		if _, err := e.Uninstall(UninstallOptions{System: system}); err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range Browsers {
+		for _, b := range layout.Browsers {
 			if d := e.ManifestDir(b, system); d != "" {
-				if _, err := os.Stat(filepath.Join(d, ManifestFile)); err == nil {
+				if _, err := os.Stat(filepath.Join(d, layout.ManifestFile)); err == nil {
 					t.Errorf("%s system=%v: uninstall left the %s manifest naming the lean host", goos, system, b)
 				}
 			}
@@ -164,14 +166,14 @@ func TestInstallNamesTheLeanHost(t *testing.T) {
 func TestInstallWithoutTheLeanHost(t *testing.T) {
 	for _, goos := range []string{"linux", "darwin", "windows"} {
 		e, bin := testEnv(t, goos)
-		cs := mustInstall(t, e, Options{Binary: bin, Browsers: []string{Firefox}})
-		ff := filepath.Join(e.ManifestDir(Firefox, false), ManifestFile)
+		cs := mustInstall(t, e, Options{Binary: bin, Browsers: []string{layout.Firefox}})
+		ff := filepath.Join(e.ManifestDir(layout.Firefox, false), layout.ManifestFile)
 		if m := readJSON(t, ff); m.Path != bin {
 			t.Errorf("%s: manifest names %s, want %s", goos, m.Path, bin)
 		}
 		i := slices.IndexFunc(cs, func(c Change) bool { return c.What == "host" })
 		if i < 0 || cs[i].Action != "note" || !strings.Contains(cs[i].Note, "slower") || !strings.Contains(cs[i].Note, "make build") ||
-			!strings.Contains(cs[i].Note, exeName(goos, LeanHostName)) {
+			!strings.Contains(cs[i].Note, layout.ExeName(goos, layout.LeanHostName)) {
 			t.Errorf("%s: no note on the missing lean host: %+v", goos, cs)
 		}
 		// Doctor says so too, and does not fail for it.
@@ -186,7 +188,7 @@ func TestInstallWithoutTheLeanHost(t *testing.T) {
 		}) {
 			t.Errorf("%s: doctor did not suggest the lean host beside the binary: %+v", goos, f)
 		}
-		cs = mustInstall(t, e, Options{Binary: bin, Browsers: []string{Firefox}})
+		cs = mustInstall(t, e, Options{Binary: bin, Browsers: []string{layout.Firefox}})
 		if m := readJSON(t, ff); m.Path != lean || !Changed(cs) {
 			t.Errorf("%s: with the lean host beside it, install wrote %s (%+v)", goos, m.Path, cs)
 		}
@@ -218,9 +220,9 @@ func TestDoctorLeanHostWithoutCLI(t *testing.T) {
 			other := filepath.Join(e.Home, "other", filepath.Base(lean))
 			os.MkdirAll(filepath.Dir(other), 0o755)
 			os.WriteFile(other, []byte("#!/bin/sh\n"), 0o755)
-			ff := filepath.Join(e.ManifestDir(Firefox, false), ManifestFile)
+			ff := filepath.Join(e.ManifestDir(layout.Firefox, false), layout.ManifestFile)
 			rewrite(t, ff, lean, other)
-			return FullBinaryBeside(e.GOOS, other)
+			return layout.FullBinaryBeside(e.GOOS, other)
 		}, "there is none at", " install --browser firefox"},
 		{"not executable", func(t *testing.T, e *Env, bin, lean string) string {
 			os.Chmod(bin, 0o644)
@@ -241,7 +243,9 @@ func TestDoctorLeanHostWithoutCLI(t *testing.T) {
 			}
 			cli := tc.break_(t, e, bin, lean)
 			f := e.Doctor(DoctorOptions{Binary: bin, Protocol: "1"})
-			i := slices.IndexFunc(f, func(x Finding) bool { return x.Status == StatusFail && x.Check == "manifest" && x.Browser == Firefox })
+			i := slices.IndexFunc(f, func(x Finding) bool {
+				return x.Status == StatusFail && x.Check == "manifest" && x.Browser == layout.Firefox
+			})
 			if i < 0 {
 				t.Fatalf("doctor did not fail the manifest: %+v", f)
 			}
@@ -262,7 +266,7 @@ func TestDoctorHandOffProbe(t *testing.T) {
 	e, bin := testEnv(t, "linux")
 	lean := withLeanHost(t, e, bin)
 	mustInstall(t, e, Options{Binary: bin})
-	m := filepath.Join(e.ManifestDir(Firefox, false), ManifestFile)
+	m := filepath.Join(e.ManifestDir(layout.Firefox, false), layout.ManifestFile)
 	answer := map[string]string{lean: `{"action":"version","version":"2.0","commit":"new","protocol":"1"}`}
 	var argv []string
 	e.Probe = func(b string, args []string, req []byte) ([]byte, error) {
@@ -300,8 +304,8 @@ func TestDoctorHandOffProbe(t *testing.T) {
 // package's.
 func TestPackageOwnsLeanHostManifest(t *testing.T) {
 	dir := t.TempDir()
-	p := filepath.Join(dir, ManifestFile)
-	b, _ := RenderManifest(Firefox, PackagedHost, DefaultExtensionIDs, nil)
+	p := filepath.Join(dir, layout.ManifestFile)
+	b, _ := RenderManifest(layout.Firefox, PackagedHost, DefaultExtensionIDs, nil)
 	os.WriteFile(p, b, 0o644)
 	if !packageOwned("linux", true, p) || packageOwned("linux", false, p) || !IsOurManifest(p) {
 		t.Errorf("a system manifest naming %s: packageOwned %v, ours %v", PackagedHost, packageOwned("linux", true, p), IsOurManifest(p))

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
@@ -80,7 +82,7 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 	}
 	add(Finding{Check: "binary", Status: StatusInfo, Path: o.Binary, Message: fmt.Sprintf("this is aws-profile-bridge %s at %s", o.Version, o.Binary)})
 	if o.Binary != "" {
-		if lean := LeanHostBeside(e.GOOS, o.Binary); isFile(lean) {
+		if lean := layout.LeanHostBeside(e.GOOS, o.Binary); isFile(lean) {
 			add(Finding{Check: "binary", Status: StatusInfo, Path: lean, Message: "the lean host beside it, which install registers: " + lean})
 		} else {
 			add(Finding{Check: "binary", Status: StatusInfo, Path: lean, Message: fmt.Sprintf("no lean host %s beside it: install registers this binary itself, which starts slower; `make build` and the releases put both side by side", lean)})
@@ -93,12 +95,12 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 	out = append(out, e.checkAWS(o)...)
 
 	ids := union(DefaultExtensionIDs, st.ExtensionIDs)
-	for _, b := range Browsers {
-		user := filepath.Join(e.ManifestDir(b, false), ManifestFile)
+	for _, b := range layout.Browsers {
+		user := filepath.Join(e.ManifestDir(b, false), layout.ManifestFile)
 		sysDir := e.ManifestDir(b, true)
 		sys := ""
 		if sysDir != "" {
-			sys = filepath.Join(sysDir, ManifestFile)
+			sys = filepath.Join(sysDir, layout.ManifestFile)
 		}
 		found, _ := e.Detected(b)
 		checked := false
@@ -128,7 +130,7 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 			continue
 		}
 		switch {
-		case IsFirefox(b):
+		case layout.IsFirefox(b):
 			msg := "no Firefox host manifest at " + user + ": the extension will show \"No such native application aws_profile_bridge\""
 			if !found {
 				msg += " (Firefox itself was not found either)"
@@ -136,7 +138,7 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 			add(Finding{Check: "manifest", Browser: b, Status: StatusFail, Path: user, Message: msg, Fix: "aws-profile-bridge install --browser firefox"})
 		case found:
 			add(Finding{Check: "manifest", Browser: b, Status: StatusInfo, Path: user,
-				Message: Titles[b] + " is installed but the host is not registered for it (only needed if you use the extension there)",
+				Message: layout.Titles[b] + " is installed but the host is not registered for it (only needed if you use the extension there)",
 				Fix:     "aws-profile-bridge install --browser " + b + " --chrome-origin chrome-extension://<id>/"})
 		}
 	}
@@ -147,7 +149,7 @@ func (e *Env) Doctor(o DoctorOptions) []Finding {
 
 func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOptions) []Finding {
 	var out []Finding
-	title := Titles[b]
+	title := layout.Titles[b]
 	fixInstall := "aws-profile-bridge install --browser " + b
 	if system {
 		fixInstall = "sudo " + fixInstall + " --system"
@@ -165,8 +167,8 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 			}
 		}
 	}
-	if e.GOOS != "windows" && filepath.Base(p) != ManifestFile {
-		return fail(fmt.Sprintf("the manifest file is named %s; it must be %s", filepath.Base(p), ManifestFile), fixInstall)
+	if e.GOOS != "windows" && filepath.Base(p) != layout.ManifestFile {
+		return fail(fmt.Sprintf("the manifest file is named %s; it must be %s", filepath.Base(p), layout.ManifestFile), fixInstall)
 	}
 	m, err := ReadManifest(p)
 	var fe *fsafe.FileError
@@ -176,8 +178,8 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	if err != nil {
 		return fail(fmt.Sprintf("the %s manifest is not valid JSON (%v), so %s ignores it", title, err, title), fixInstall+"   # rewrites it")
 	}
-	if m.Name != HostName {
-		return fail(fmt.Sprintf("the %s manifest's name is %q; the extension connects to %q", title, m.Name, HostName), fixInstall)
+	if m.Name != layout.HostName {
+		return fail(fmt.Sprintf("the %s manifest's name is %q; the extension connects to %q", title, m.Name, layout.HostName), fixInstall)
 	}
 	if m.Type != "stdio" {
 		return fail(fmt.Sprintf("the %s manifest's type is %q; it must be \"stdio\"", title, m.Type), fixInstall)
@@ -193,10 +195,10 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 	case !fi.Mode().IsRegular() || !fsafe.IsExecutable(fi):
 		return fail(fmt.Sprintf("the %s manifest points at %s, which is not an executable file", title, m.Path), "chmod +x "+fsafe.ShellQuote(m.Path))
 	}
-	if IsLeanHost(m.Path) {
+	if layout.IsLeanHost(m.Path) {
 		// The lean host answers the list itself but hands every sign-in to aws-profile-bridge
 		// beside it (internal/host/handoff.go): without that, every click fails.
-		full := FullBinaryBeside(e.GOOS, m.Path)
+		full := layout.FullBinaryBeside(e.GOOS, m.Path)
 		fi, err := os.Stat(full)
 		switch {
 		case err != nil:
@@ -207,7 +209,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 				"chmod +x "+fsafe.ShellQuote(full))
 		}
 	}
-	if IsFirefox(b) {
+	if layout.IsFirefox(b) {
 		var missing []string
 		for _, id := range ids {
 			if !slices.Contains(m.AllowedExtensions, id) {
@@ -249,7 +251,7 @@ func (e *Env) checkManifest(b, p string, system bool, ids []string, o DoctorOpti
 		}
 	}
 	// What install of this binary writes (ManifestBinary): the lean host beside it, or itself.
-	if want := ManifestBinary(e.GOOS, o.Binary, isFile); o.Binary != "" && !sameFile(m.Path, want) {
+	if want := layout.ManifestBinary(e.GOOS, o.Binary, isFile); o.Binary != "" && !sameFile(m.Path, want) {
 		msg := fmt.Sprintf("the manifest starts %s, not this binary's host (%s)", m.Path, want)
 		if sameFile(m.Path, o.Binary) {
 			msg = fmt.Sprintf("the manifest starts %s itself, not the lean host beside it (%s), which starts faster", m.Path, want)
@@ -279,7 +281,7 @@ func (e *Env) reinstallFix(b, current string, system bool, o DoctorOptions) stri
 // it then starts aws-profile-bridge beside it the way the lean host does for every sign-in.
 func (e *Env) probe(b, p string, m Manifest, system bool, o DoctorOptions, fix string) []Finding {
 	var args []string
-	if IsFirefox(b) {
+	if layout.IsFirefox(b) {
 		id := m.AllowedExtensions[0]
 		for _, want := range DefaultExtensionIDs {
 			if slices.Contains(m.AllowedExtensions, want) {
@@ -291,13 +293,13 @@ func (e *Env) probe(b, p string, m Manifest, system bool, o DoctorOptions, fix s
 	} else {
 		args = []string{m.AllowedOrigins[0]}
 	}
-	f, host := e.askVersion("host", b, m.Path, args, "the way "+Titles[b]+" does", o, fix)
-	if f.Status != StatusOK || !IsLeanHost(m.Path) {
+	f, host := e.askVersion("host", b, m.Path, args, "the way "+layout.Titles[b]+" does", o, fix)
+	if f.Status != StatusOK || !layout.IsLeanHost(m.Path) {
 		return []Finding{f}
 	}
 	// The hand-off (internal/host/handoff.go) runs aws-profile-bridge with the browser's own
 	// command line: a version frame shows it starts and accepts the caller as the host does.
-	full := FullBinaryBeside(e.GOOS, m.Path)
+	full := layout.FullBinaryBeside(e.GOOS, m.Path)
 	h, cli := e.askVersion("handoff", b, full, args, "the way the lean host does for each sign-in", o, fix)
 	if h.Status == StatusOK && (cli.Version != host.Version || cli.Commit != host.Commit) {
 		h.Status = StatusWarn

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
@@ -66,7 +68,7 @@ func TestDoctorFindings(t *testing.T) {
 			mustInstall(t, e, Options{Binary: bin, ExtensionIDs: []string{"me@example.com"}})
 			os.MkdirAll(e.LogDir, 0o700)
 			os.WriteFile(filepath.Join(e.LogDir, "aws_profile_bridge.log"), nil, 0o600)
-			m := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", ManifestFile)
+			m := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", layout.ManifestFile)
 			var probed []string
 			e.Probe = func(b string, args []string, req []byte) ([]byte, error) {
 				probed = append(probed, b+" "+strings.Join(args, " ")+" "+string(req))
@@ -117,7 +119,7 @@ func TestDoctorChromiumAndSandbox(t *testing.T) {
 	var chromium, snap, flatpak bool
 	for _, x := range f {
 		switch {
-		case x.Browser == Chromium && x.Status == StatusInfo && strings.Contains(x.Fix, "--chrome-origin"):
+		case x.Browser == layout.Chromium && x.Status == StatusInfo && strings.Contains(x.Fix, "--chrome-origin"):
 			chromium = true
 		case x.Check == "sandbox" && strings.Contains(x.Message, "Snap Firefox cannot start") && strings.Contains(x.Fix, "--http-service"):
 			snap = true
@@ -147,7 +149,7 @@ func TestDoctorChromiumAndSandbox(t *testing.T) {
 		t.Errorf("probe args %q", args)
 	}
 	// An empty allowed_origins is useless and said so.
-	m := filepath.Join(e.Home, ".config", "chromium", "NativeMessagingHosts", ManifestFile)
+	m := filepath.Join(e.Home, ".config", "chromium", "NativeMessagingHosts", layout.ManifestFile)
 	rewrite(t, m, `["`+origin+`"]`, `[]`)
 	if f := e.Doctor(DoctorOptions{Binary: bin}); !hasFailure(f, "manifest", "allowed_origins is empty") {
 		t.Errorf("empty origins not reported: %+v", f)
@@ -176,7 +178,7 @@ func TestDoctorWindowsFollowsRegistry(t *testing.T) {
 	other := filepath.Join(e.Home, "old-installer", "host.json")
 	os.MkdirAll(filepath.Dir(other), 0o755)
 	os.WriteFile(other, []byte(`{"name":"aws_profile_bridge","path":"C:\\old\\host.bat","type":"stdio","allowed_extensions":["x@y"]}`), 0o644)
-	e.Registry.SetDefault(CurrentUser, View32, RegistryKey(Firefox), other)
+	e.Registry.SetDefault(CurrentUser, View32, RegistryKey(layout.Firefox), other)
 	f := e.Doctor(DoctorOptions{Binary: bin})
 	if !slices.ContainsFunc(f, func(x Finding) bool {
 		return x.Status == StatusFail && x.Path == other && strings.Contains(x.Message, "does not exist")

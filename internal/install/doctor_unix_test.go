@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 
@@ -37,7 +39,7 @@ func TestDoctorSpecialFiles(t *testing.T) {
 			}
 			e, bin := testEnv(t, "linux")
 			mustInstall(t, e, Options{Binary: bin, ExtensionIDs: []string{"me@example.com"}})
-			m := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", ManifestFile)
+			m := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", layout.ManifestFile)
 			e.Probe = func(string, []string, []byte) ([]byte, error) {
 				return []byte(`{"action":"version","version":"1.0","commit":"abc","protocol":"1"}`), nil
 			}

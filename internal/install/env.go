@@ -11,6 +11,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 )
 
@@ -75,9 +77,9 @@ func ParseBrowsers(list []string) ([]string, error) {
 	var out []string
 	for _, b := range list {
 		if b == "all" {
-			return slices.Clone(Browsers), nil
+			return slices.Clone(layout.Browsers), nil
 		}
-		if _, ok := Titles[b]; !ok {
+		if _, ok := layout.Titles[b]; !ok {
 			return nil, fmt.Errorf("unknown browser %q: want one of firefox, chrome, chromium, edge, brave, vivaldi, or all", b)
 		}
 		if !slices.Contains(out, b) {
@@ -121,9 +123,9 @@ func (e *Env) Detected(browser string) (bool, string) {
 // ManifestDir is where browser's manifest goes in the given scope ("" when there is no such place).
 func (e *Env) ManifestDir(browser string, system bool) string {
 	if system {
-		return SystemManifestDir(e.GOOS, e.ProgramFiles, browser)
+		return layout.SystemManifestDir(e.GOOS, e.ProgramFiles, browser)
 	}
-	return UserManifestDir(e.GOOS, e.Home, browser)
+	return layout.UserManifestDir(e.GOOS, e.Home, browser)
 }
 
 func (e *Env) root(system bool) Root {

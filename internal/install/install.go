@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
@@ -56,9 +58,9 @@ func (o *Options) validate(goos string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("the binary %s is not a regular file", o.Binary)
 	}
-	if IsLeanHost(o.Binary) {
+	if layout.IsLeanHost(o.Binary) {
 		// The service runs `serve`, which only aws-profile-bridge has; its lean host is found beside it.
-		return fmt.Errorf("%s is the lean host, which install finds by itself beside aws-profile-bridge; pass --binary %s", o.Binary, FullBinaryBeside(goos, o.Binary))
+		return fmt.Errorf("%s is the lean host, which install finds by itself beside aws-profile-bridge; pass --binary %s", o.Binary, layout.FullBinaryBeside(goos, o.Binary))
 	}
 	for _, id := range o.ExtensionIDs {
 		if err := CheckExtensionID(id); err != nil {
@@ -107,7 +109,7 @@ func (e *Env) Install(o Options) ([]Change, error) {
 	var changes []Change
 	browsers, notes := e.chooseBrowsers(o, st)
 	changes = append(changes, notes...)
-	host := ManifestBinary(e.GOOS, o.Binary, isFile)
+	host := layout.ManifestBinary(e.GOOS, o.Binary, isFile)
 	registered := false
 	for _, b := range browsers {
 		cs, err := e.installBrowser(&st, b, o, host, ids, origins)
@@ -120,7 +122,7 @@ func (e *Env) Install(o Options) ([]Change, error) {
 	if registered && host == o.Binary {
 		changes = append(changes, Change{What: "host", Action: "note", Note: slowHostNote(e.GOOS, o.Binary)})
 	}
-	if slices.Contains(browsers, Firefox) {
+	if slices.Contains(browsers, layout.Firefox) {
 		changes = append(changes, e.sandboxNotes()...)
 	}
 	if o.HTTPService {
@@ -150,13 +152,13 @@ func (e *Env) chooseBrowsers(o Options, st State) ([]string, []Change) {
 	}
 	var out []string
 	var notes []Change
-	for _, b := range Browsers {
+	for _, b := range layout.Browsers {
 		found, _ := e.Detected(b)
 		registered := slices.ContainsFunc(st.Files, func(f FileRec) bool { return f.Browser == b && f.System == o.System })
 		switch {
 		case found || registered:
 			out = append(out, b)
-		case b == Firefox:
+		case b == layout.Firefox:
 			out = append(out, b)
 			notes = append(notes, Change{Browser: b, What: "browser", Action: "note",
 				Note: "Firefox was not found on this machine; registering it anyway, so a Firefox installed later finds the host"})
@@ -168,7 +170,7 @@ func (e *Env) chooseBrowsers(o Options, st State) ([]string, []Change) {
 // slowHostNote says why manifests name bin itself and how to get the lean host.
 func slowHostNote(goos, bin string) string {
 	return fmt.Sprintf("there is no %s beside %s, so the browsers start %s itself: a complete host, but one that links the AWS SDK and starts slower on every request. For the lean host, build both with `make build` (or take a release archive or package, which hold both), put them side by side and run install again",
-		exeName(goos, LeanHostName), bin, exeName(goos, CLIName))
+		layout.ExeName(goos, layout.LeanHostName), bin, layout.ExeName(goos, layout.CLIName))
 }
 
 // installBrowser writes browser b's manifest naming host (and on Windows its registry keys).
@@ -176,24 +178,24 @@ func (e *Env) installBrowser(st *State, b string, o Options, host string, ids, o
 	dir := e.ManifestDir(b, o.System)
 	if dir == "" {
 		return []Change{{Browser: b, What: "manifest", Action: "skipped",
-			Note: fmt.Sprintf("%s has no documented system-wide manifest location on %s; run `aws-profile-bridge install --browser %s` as each user instead", Titles[b], e.GOOS, b)}}, nil
+			Note: fmt.Sprintf("%s has no documented system-wide manifest location on %s; run `aws-profile-bridge install --browser %s` as each user instead", layout.Titles[b], e.GOOS, b)}}, nil
 	}
-	if !IsFirefox(b) && len(origins) == 0 {
+	if !layout.IsFirefox(b) && len(origins) == 0 {
 		return []Change{{Browser: b, What: "manifest", Action: "skipped",
-			Note: fmt.Sprintf("%s was found, but a Chromium manifest needs your extension's origin; run `aws-profile-bridge install --browser %s --chrome-origin chrome-extension://<id>/` (the id is on chrome://extensions)", Titles[b], b)}}, nil
+			Note: fmt.Sprintf("%s was found, but a Chromium manifest needs your extension's origin; run `aws-profile-bridge install --browser %s --chrome-origin chrome-extension://<id>/` (the id is on chrome://extensions)", layout.Titles[b], b)}}, nil
 	}
 	content, err := RenderManifest(b, host, ids, origins)
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, ManifestFile)
+	path := filepath.Join(dir, layout.ManifestFile)
 	if o.Binary != PackagedBinary && packageOwned(e.GOOS, o.System, path) {
 		return []Change{{Browser: b, What: "manifest", Path: path, Action: "skipped", Note: packageNote}}, nil
 	}
 	dirMode := fs.FileMode(0o755)
 	action, err := writeIfChanged(path, content, 0o644, dirMode, st)
 	if err != nil {
-		return nil, fmt.Errorf("writing the %s manifest %s: %w%s", Titles[b], path, err, sudoHint(o.System, err))
+		return nil, fmt.Errorf("writing the %s manifest %s: %w%s", layout.Titles[b], path, err, sudoHint(o.System, err))
 	}
 	st.addFile(FileRec{Path: path, Kind: "manifest", Browser: b, System: o.System})
 	changes := []Change{{Browser: b, What: "manifest", Path: path, Action: action}}
@@ -263,7 +265,7 @@ func IsOurManifest(path string) bool {
 	if err != nil {
 		return false
 	}
-	return m.Name == HostName && isOurBinaryName(m.Path)
+	return m.Name == layout.HostName && isOurBinaryName(m.Path)
 }
 
 // PackagedBinary and PackagedHost are where the .deb and .rpm packages put the two binaries

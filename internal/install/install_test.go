@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 // fakeRun records commands; serve reports whether `<binary> serve --help` succeeds, and fail
@@ -97,47 +99,47 @@ func TestPathTables(t *testing.T) {
 	tests := []struct {
 		goos, browser, user, system, key string
 	}{
-		{"linux", Firefox, "/h/.mozilla/native-messaging-hosts", "/usr/lib/mozilla/native-messaging-hosts", `Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`},
-		{"linux", Chrome, "/h/.config/google-chrome/NativeMessagingHosts", "/etc/opt/chrome/native-messaging-hosts", `Software\Google\Chrome\NativeMessagingHosts\aws_profile_bridge`},
-		{"linux", Chromium, "/h/.config/chromium/NativeMessagingHosts", "/etc/chromium/native-messaging-hosts", `Software\Chromium\NativeMessagingHosts\aws_profile_bridge`},
-		{"linux", Edge, "/h/.config/microsoft-edge/NativeMessagingHosts", "/etc/opt/edge/native-messaging-hosts", `Software\Microsoft\Edge\NativeMessagingHosts\aws_profile_bridge`},
-		{"linux", Brave, "/h/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts", "", `Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\aws_profile_bridge`},
-		{"linux", Vivaldi, "/h/.config/vivaldi/NativeMessagingHosts", "", `Software\Vivaldi\NativeMessagingHosts\aws_profile_bridge`},
-		{"darwin", Firefox, "/h/Library/Application Support/Mozilla/NativeMessagingHosts", "/Library/Application Support/Mozilla/NativeMessagingHosts", ""},
-		{"darwin", Chrome, "/h/Library/Application Support/Google/Chrome/NativeMessagingHosts", "/Library/Google/Chrome/NativeMessagingHosts", ""},
-		{"darwin", Chromium, "/h/Library/Application Support/Chromium/NativeMessagingHosts", "/Library/Application Support/Chromium/NativeMessagingHosts", ""},
-		{"darwin", Edge, "/h/Library/Application Support/Microsoft Edge/NativeMessagingHosts", "/Library/Microsoft/Edge/NativeMessagingHosts", ""},
-		{"darwin", Brave, "/h/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts", "", ""},
-		{"darwin", Vivaldi, "/h/Library/Application Support/Vivaldi/NativeMessagingHosts", "", ""},
-		{"windows", Firefox, "/h/AppData/Local/aws-profile-bridge/NativeMessagingHosts/firefox", "/PF/aws-profile-bridge/NativeMessagingHosts/firefox", ""},
-		{"windows", Edge, "/h/AppData/Local/aws-profile-bridge/NativeMessagingHosts/edge", "/PF/aws-profile-bridge/NativeMessagingHosts/edge", ""},
+		{"linux", layout.Firefox, "/h/.mozilla/native-messaging-hosts", "/usr/lib/mozilla/native-messaging-hosts", `Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`},
+		{"linux", layout.Chrome, "/h/.config/google-chrome/NativeMessagingHosts", "/etc/opt/chrome/native-messaging-hosts", `Software\Google\Chrome\NativeMessagingHosts\aws_profile_bridge`},
+		{"linux", layout.Chromium, "/h/.config/chromium/NativeMessagingHosts", "/etc/chromium/native-messaging-hosts", `Software\Chromium\NativeMessagingHosts\aws_profile_bridge`},
+		{"linux", layout.Edge, "/h/.config/microsoft-edge/NativeMessagingHosts", "/etc/opt/edge/native-messaging-hosts", `Software\Microsoft\Edge\NativeMessagingHosts\aws_profile_bridge`},
+		{"linux", layout.Brave, "/h/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts", "", `Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\aws_profile_bridge`},
+		{"linux", layout.Vivaldi, "/h/.config/vivaldi/NativeMessagingHosts", "", `Software\Vivaldi\NativeMessagingHosts\aws_profile_bridge`},
+		{"darwin", layout.Firefox, "/h/Library/Application Support/Mozilla/NativeMessagingHosts", "/Library/Application Support/Mozilla/NativeMessagingHosts", ""},
+		{"darwin", layout.Chrome, "/h/Library/Application Support/Google/Chrome/NativeMessagingHosts", "/Library/Google/Chrome/NativeMessagingHosts", ""},
+		{"darwin", layout.Chromium, "/h/Library/Application Support/Chromium/NativeMessagingHosts", "/Library/Application Support/Chromium/NativeMessagingHosts", ""},
+		{"darwin", layout.Edge, "/h/Library/Application Support/Microsoft Edge/NativeMessagingHosts", "/Library/Microsoft/Edge/NativeMessagingHosts", ""},
+		{"darwin", layout.Brave, "/h/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts", "", ""},
+		{"darwin", layout.Vivaldi, "/h/Library/Application Support/Vivaldi/NativeMessagingHosts", "", ""},
+		{"windows", layout.Firefox, "/h/AppData/Local/aws-profile-bridge/NativeMessagingHosts/firefox", "/PF/aws-profile-bridge/NativeMessagingHosts/firefox", ""},
+		{"windows", layout.Edge, "/h/AppData/Local/aws-profile-bridge/NativeMessagingHosts/edge", "/PF/aws-profile-bridge/NativeMessagingHosts/edge", ""},
 		{"linux", "opera", "", "", ""},
 		{"windows", "opera", "", "", ""},
 	}
 	for _, tt := range tests {
-		if got := filepath.ToSlash(UserManifestDir(tt.goos, home, tt.browser)); got != tt.user {
+		if got := filepath.ToSlash(layout.UserManifestDir(tt.goos, home, tt.browser)); got != tt.user {
 			t.Errorf("UserManifestDir(%s, %s) = %q, want %q", tt.goos, tt.browser, got, tt.user)
 		}
-		if got := filepath.ToSlash(SystemManifestDir(tt.goos, "/PF", tt.browser)); got != tt.system {
+		if got := filepath.ToSlash(layout.SystemManifestDir(tt.goos, "/PF", tt.browser)); got != tt.system {
 			t.Errorf("SystemManifestDir(%s, %s) = %q, want %q", tt.goos, tt.browser, got, tt.system)
 		}
 		if tt.key != "" && RegistryKey(tt.browser) != tt.key {
 			t.Errorf("RegistryKey(%s) = %q, want %q", tt.browser, RegistryKey(tt.browser), tt.key)
 		}
 	}
-	if got := RegistryViews(Firefox); !slices.Equal(got, []View{View32, View64}) {
+	if got := RegistryViews(layout.Firefox); !slices.Equal(got, []View{View32, View64}) {
 		t.Errorf("Firefox views = %v, want 32-bit then 64-bit", got)
 	}
-	if got := RegistryViews(Chrome); !slices.Equal(got, []View{ViewDefault}) {
+	if got := RegistryViews(layout.Chrome); !slices.Equal(got, []View{ViewDefault}) {
 		t.Errorf("Chrome views = %v", got)
 	}
 	for _, goos := range []string{"linux", "darwin", "windows"} {
-		ms := ChromiumManifests(goos, home)
+		ms := layout.ChromiumManifests(goos, home)
 		if len(ms) != 5 {
 			t.Errorf("ChromiumManifests(%s) = %v, want 5 files", goos, ms)
 		}
 		for _, m := range ms {
-			if filepath.Base(m) != ManifestFile || strings.Contains(m, "mozilla") || strings.Contains(m, "firefox") {
+			if filepath.Base(m) != layout.ManifestFile || strings.Contains(m, "mozilla") || strings.Contains(m, "firefox") {
 				t.Errorf("ChromiumManifests(%s) has %s", goos, m)
 			}
 		}
@@ -146,7 +148,7 @@ func TestPathTables(t *testing.T) {
 
 func TestDetect(t *testing.T) {
 	for _, goos := range []string{"linux", "darwin", "windows"} {
-		for _, b := range Browsers {
+		for _, b := range layout.Browsers {
 			e, _ := testEnv(t, goos)
 			if ok, _ := e.Detected(b); ok {
 				t.Fatalf("%s %s detected in an empty HOME", goos, b)
@@ -170,7 +172,7 @@ func TestDetect(t *testing.T) {
 		}
 		return "", errors.New("no")
 	}
-	if ok, where := e.Detected(Chromium); !ok || where != "/usr/bin/chromium-browser" {
+	if ok, where := e.Detected(layout.Chromium); !ok || where != "/usr/bin/chromium-browser" {
 		t.Errorf("chromium on PATH: %v %q", ok, where)
 	}
 }
@@ -218,19 +220,19 @@ func TestInstallLinuxIdempotentAndUninstall(t *testing.T) {
 			}
 		}
 	}
-	if !slices.Equal(skipped, []string{Chrome, Vivaldi}) {
+	if !slices.Equal(skipped, []string{layout.Chrome, layout.Vivaldi}) {
 		t.Errorf("skipped %v, want chrome and vivaldi", skipped)
 	}
-	ff := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", ManifestFile)
+	ff := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", layout.ManifestFile)
 	m := readJSON(t, ff)
 	wantIDs := append(slices.Clone(DefaultExtensionIDs), "me@example.com")
-	if m.Name != HostName || m.Type != "stdio" || m.Path != bin || !slices.Equal(m.AllowedExtensions, wantIDs) || m.AllowedOrigins != nil {
+	if m.Name != layout.HostName || m.Type != "stdio" || m.Path != bin || !slices.Equal(m.AllowedExtensions, wantIDs) || m.AllowedOrigins != nil {
 		t.Errorf("Firefox manifest = %+v", m)
 	}
 	origin := "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
 	mustInstall(t, e, Options{Binary: bin, ChromeOrigins: []string{origin}})
 	for _, d := range []string{"google-chrome", "vivaldi"} {
-		p := filepath.Join(e.Home, ".config", d, "NativeMessagingHosts", ManifestFile)
+		p := filepath.Join(e.Home, ".config", d, "NativeMessagingHosts", layout.ManifestFile)
 		m := readJSON(t, p)
 		if m.Path != bin || !slices.Equal(m.AllowedOrigins, []string{origin}) || m.AllowedExtensions != nil {
 			t.Errorf("%s manifest = %+v", d, m)
@@ -258,7 +260,7 @@ func TestInstallLinuxIdempotentAndUninstall(t *testing.T) {
 	}
 
 	// A foreign manifest of ours by name but for another program is left alone.
-	foreign := filepath.Join(e.Home, ".config", "chromium", "NativeMessagingHosts", ManifestFile)
+	foreign := filepath.Join(e.Home, ".config", "chromium", "NativeMessagingHosts", layout.ManifestFile)
 	os.MkdirAll(filepath.Dir(foreign), 0o755)
 	os.WriteFile(foreign, []byte(`{"name":"aws_profile_bridge","path":"/opt/other/host.py","type":"stdio"}`), 0o644)
 
@@ -282,9 +284,9 @@ func TestInstallLinuxIdempotentAndUninstall(t *testing.T) {
 func TestUninstallFindsUnrecordedManifest(t *testing.T) {
 	// A manifest written by the old install.sh (no state file) is ours by name and path.
 	e, bin := testEnv(t, "linux")
-	p := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", ManifestFile)
+	p := filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", layout.ManifestFile)
 	os.MkdirAll(filepath.Dir(p), 0o755)
-	b, _ := RenderManifest(Firefox, bin, DefaultExtensionIDs, nil)
+	b, _ := RenderManifest(layout.Firefox, bin, DefaultExtensionIDs, nil)
 	os.WriteFile(p, b, 0o644)
 	if _, err := e.Uninstall(UninstallOptions{}); err != nil {
 		t.Fatal(err)
@@ -321,7 +323,7 @@ func TestInstallSystemScope(t *testing.T) {
 	if n := len(reg.Keys()); n != 7 {
 		t.Errorf("system install wrote %d keys, want 7 (Firefox twice, five Chromium browsers): %v", n, reg.Keys())
 	}
-	ff := filepath.Join(e.ProgramFiles, "aws-profile-bridge", "NativeMessagingHosts", Firefox, ManifestFile)
+	ff := filepath.Join(e.ProgramFiles, "aws-profile-bridge", "NativeMessagingHosts", layout.Firefox, layout.ManifestFile)
 	if _, err := os.Stat(ff); err != nil {
 		t.Errorf("no system manifest: %v (%+v)", err, cs)
 	}
@@ -335,7 +337,7 @@ func TestInstallSystemScope(t *testing.T) {
 
 	// On Linux, Brave and Vivaldi have no documented system location: skipped with a note.
 	l, lbin := testEnv(t, "linux")
-	cs, err := l.Install(Options{Binary: lbin, System: true, Browsers: []string{Brave}, ChromeOrigins: []string{"chrome-extension://abcdefghijklmnopabcdefghijklmnop/"}})
+	cs, err := l.Install(Options{Binary: lbin, System: true, Browsers: []string{layout.Brave}, ChromeOrigins: []string{"chrome-extension://abcdefghijklmnopabcdefghijklmnop/"}})
 	if err != nil || len(cs) != 1 || cs[0].Action != "skipped" || !strings.Contains(cs[0].Note, "no documented system-wide") {
 		t.Errorf("brave --system: %v %+v", err, cs)
 	}
@@ -344,10 +346,10 @@ func TestInstallSystemScope(t *testing.T) {
 func TestInstallWindowsRegistry(t *testing.T) {
 	e, bin := testEnv(t, "windows")
 	origin := "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
-	mustInstall(t, e, Options{Binary: bin, Browsers: []string{Firefox, Edge}, ChromeOrigins: []string{origin}})
+	mustInstall(t, e, Options{Binary: bin, Browsers: []string{layout.Firefox, layout.Edge}, ChromeOrigins: []string{origin}})
 	reg := e.Registry.(*MemRegistry)
-	ffPath := filepath.Join(e.Home, "AppData", "Local", "aws-profile-bridge", "NativeMessagingHosts", "firefox", ManifestFile)
-	edgePath := filepath.Join(e.Home, "AppData", "Local", "aws-profile-bridge", "NativeMessagingHosts", "edge", ManifestFile)
+	ffPath := filepath.Join(e.Home, "AppData", "Local", "aws-profile-bridge", "NativeMessagingHosts", "firefox", layout.ManifestFile)
+	edgePath := filepath.Join(e.Home, "AppData", "Local", "aws-profile-bridge", "NativeMessagingHosts", "edge", layout.ManifestFile)
 	want := map[string]string{
 		`HKCU|32-bit|Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`:         ffPath,
 		`HKCU|64-bit|Software\Mozilla\NativeMessagingHosts\aws_profile_bridge`:         ffPath,
@@ -367,8 +369,8 @@ func TestInstallWindowsRegistry(t *testing.T) {
 	if m := readJSON(t, edgePath); !slices.Equal(m.AllowedOrigins, []string{origin}) || m.Path != bin {
 		t.Errorf("edge manifest %+v", m)
 	}
-	if ChromiumManifests("windows", e.Home)[2] != edgePath {
-		t.Errorf("the host would not read the Edge manifest we wrote: %v", ChromiumManifests("windows", e.Home))
+	if layout.ChromiumManifests("windows", e.Home)[2] != edgePath {
+		t.Errorf("the host would not read the Edge manifest we wrote: %v", layout.ChromiumManifests("windows", e.Home))
 	}
 	// Doctor reads the keys back.
 	f := e.Doctor(DoctorOptions{Binary: bin, Protocol: "1"})
@@ -376,23 +378,23 @@ func TestInstallWindowsRegistry(t *testing.T) {
 		t.Errorf("doctor after a Windows install: %+v", failures(f))
 	}
 	// Idempotent, then a key pointing elsewhere is repaired.
-	if cs := mustInstall(t, e, Options{Binary: bin, Browsers: []string{Firefox, Edge}}); Changed(cs) {
+	if cs := mustInstall(t, e, Options{Binary: bin, Browsers: []string{layout.Firefox, layout.Edge}}); Changed(cs) {
 		t.Errorf("second run changed: %+v", cs)
 	}
-	reg.SetDefault(CurrentUser, View32, RegistryKey(Firefox), `C:\elsewhere.json`)
+	reg.SetDefault(CurrentUser, View32, RegistryKey(layout.Firefox), `C:\elsewhere.json`)
 	if f := e.Doctor(DoctorOptions{Binary: bin}); !hasFailure(f, "registry", "not at") {
 		t.Errorf("doctor missed a wrong registry key: %+v", f)
 	}
-	reg.DeleteKey(CurrentUser, View64, RegistryKey(Firefox))
+	reg.DeleteKey(CurrentUser, View64, RegistryKey(layout.Firefox))
 	if f := e.Doctor(DoctorOptions{Binary: bin}); !hasFailure(f, "registry", "missing") {
 		t.Errorf("doctor missed a missing registry key: %+v", f)
 	}
 	mustInstall(t, e, Options{Binary: bin})
-	if v, _ := reg.Default(CurrentUser, View32, RegistryKey(Firefox)); v != ffPath {
+	if v, _ := reg.Default(CurrentUser, View32, RegistryKey(layout.Firefox)); v != ffPath {
 		t.Errorf("install did not repair the key: %q", v)
 	}
 	// A key of someone else's is left alone by uninstall.
-	reg.SetDefault(CurrentUser, ViewDefault, RegistryKey(Chrome), `C:\other\host.json`)
+	reg.SetDefault(CurrentUser, ViewDefault, RegistryKey(layout.Chrome), `C:\other\host.json`)
 	if _, err := e.Uninstall(UninstallOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +409,7 @@ func TestInstallDarwin(t *testing.T) {
 	fr := &fakeRun{serve: true}
 	e.Run = fr.run
 	mustInstall(t, e, Options{Binary: bin, HTTPService: true})
-	ff := filepath.Join(e.Home, "Library", "Application Support", "Mozilla", "NativeMessagingHosts", ManifestFile)
+	ff := filepath.Join(e.Home, "Library", "Application Support", "Mozilla", "NativeMessagingHosts", layout.ManifestFile)
 	if m := readJSON(t, ff); m.Path != bin {
 		t.Errorf("manifest %+v", m)
 	}
@@ -490,7 +492,7 @@ func TestServiceLinux(t *testing.T) {
 	if !slices.Contains(fr.calls, "systemctl --user disable --now aws-profile-bridge.service") {
 		t.Errorf("uninstall calls %q", fr.calls)
 	}
-	if _, err := os.Stat(filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", ManifestFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", layout.ManifestFile)); err != nil {
 		t.Errorf("uninstall --http-service removed the manifest: %v", err)
 	}
 }
@@ -561,7 +563,7 @@ func TestServiceUnitsRender(t *testing.T) {
 
 func TestRenderManifestIsJSON(t *testing.T) {
 	bin := `C:\Users\A "quoted" \path\aws-profile-bridge.exe`
-	for _, b := range Browsers {
+	for _, b := range layout.Browsers {
 		out, err := RenderManifest(b, bin, []string{"x@y"}, []string{"chrome-extension://abcdefghijklmnopabcdefghijklmnop/"})
 		if err != nil {
 			t.Fatal(err)
@@ -570,12 +572,12 @@ func TestRenderManifestIsJSON(t *testing.T) {
 		if err := json.Unmarshal(out, &m); err != nil {
 			t.Fatalf("%s manifest is not JSON: %v\n%s", b, err, out)
 		}
-		if m["path"] != bin || m["name"] != HostName || m["type"] != "stdio" {
+		if m["path"] != bin || m["name"] != layout.HostName || m["type"] != "stdio" {
 			t.Errorf("%s: %v", b, m)
 		}
 		_, hasExt := m["allowed_extensions"]
 		_, hasOrig := m["allowed_origins"]
-		if hasExt != (b == Firefox) || hasOrig == (b == Firefox) {
+		if hasExt != (b == layout.Firefox) || hasOrig == (b == layout.Firefox) {
 			t.Errorf("%s: wrong allow-list key: %v", b, m)
 		}
 	}
@@ -635,7 +637,7 @@ func TestPackageOwnedManifest(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, bin string) string {
 		p := filepath.Join(dir, name)
-		b, err := RenderManifest(Firefox, bin, DefaultExtensionIDs, nil)
+		b, err := RenderManifest(layout.Firefox, bin, DefaultExtensionIDs, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

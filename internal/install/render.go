@@ -10,6 +10,8 @@ import (
 	"text/template"
 	"unicode/utf16"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/manifests"
 )
 
@@ -71,9 +73,9 @@ type ManifestData struct {
 // RenderManifest returns the host manifest for browser: allowed_extensions for Firefox,
 // allowed_origins for the Chromium family.
 func RenderManifest(browser, binary string, ids, origins []string) ([]byte, error) {
-	d := ManifestData{Name: HostName, Description: Description, Path: binary, AllowedExtensions: ids, AllowedOrigins: origins}
+	d := ManifestData{Name: layout.HostName, Description: Description, Path: binary, AllowedExtensions: ids, AllowedOrigins: origins}
 	name := "chromium.json.tmpl"
-	if IsFirefox(browser) {
+	if layout.IsFirefox(browser) {
 		name = "firefox.json.tmpl"
 		if d.AllowedExtensions == nil {
 			d.AllowedExtensions = []string{}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
+
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
 )
 
@@ -209,7 +211,7 @@ func (e *Env) checkSandbox() []Finding {
 	if len(found) == 0 {
 		return nil
 	}
-	manifest := filepath.Join(e.ManifestDir(Firefox, false), ManifestFile)
+	manifest := filepath.Join(e.ManifestDir(layout.Firefox, false), layout.ManifestFile)
 	portal, proxy := e.portalInstalled(), e.proxyInstalled()
 	state := func(p string) string {
 		if p == "" {
@@ -220,7 +222,7 @@ func (e *Env) checkSandbox() []Finding {
 	var out []Finding
 	for _, s := range found {
 		add := func(status, path, msg, fix string) {
-			out = append(out, Finding{Check: "sandbox", Browser: Firefox, Status: status, Path: path, Message: msg, Fix: fix})
+			out = append(out, Finding{Check: "sandbox", Browser: layout.Firefox, Status: status, Path: path, Message: msg, Fix: fix})
 		}
 		add(StatusInfo, s.Where, fmt.Sprintf("Firefox is a %s here (%s): it cannot start the host by itself. It asks the WebExtensions portal (%s) "+
 			"or, from Firefox 157, the Native Messaging Proxy (%s); both start the host from %s (docs/NATIVE-MESSAGING.md)",
@@ -284,13 +286,13 @@ func (e *Env) checkSandbox() []Finding {
 		if err != nil {
 			continue
 		}
-		switch permissionAnswer(b, HostName, s.AppID) {
+		switch permissionAnswer(b, layout.HostName, s.AppID) {
 		case "no":
-			add(StatusWarn, db, fmt.Sprintf("the portal's permission store remembers \"no\" for %s starting %s: you most likely clicked \"Don't allow\", and it will not ask again", s.AppID, HostName),
-				"flatpak permission-remove webextensions "+HostName+"   # the portal asks again on the next connection")
+			add(StatusWarn, db, fmt.Sprintf("the portal's permission store remembers \"no\" for %s starting %s: you most likely clicked \"Don't allow\", and it will not ask again", s.AppID, layout.HostName),
+				"flatpak permission-remove webextensions "+layout.HostName+"   # the portal asks again on the next connection")
 		case "stored":
-			add(StatusInfo, db, fmt.Sprintf("the portal's permission store holds an answer for %s", HostName),
-				"flatpak permissions webextensions   # shows it; if it is no: flatpak permission-remove webextensions "+HostName)
+			add(StatusInfo, db, fmt.Sprintf("the portal's permission store holds an answer for %s", layout.HostName),
+				"flatpak permissions webextensions   # shows it; if it is no: flatpak permission-remove webextensions "+layout.HostName)
 		}
 	}
 	return out
@@ -305,7 +307,7 @@ func (e *Env) sandboxNotes() []Change {
 		if f.Fix != "" {
 			note += "; to fix: " + f.Fix
 		}
-		out = append(out, Change{Browser: Firefox, What: "sandbox", Path: f.Path, Action: "note", Note: note})
+		out = append(out, Change{Browser: layout.Firefox, What: "sandbox", Path: f.Path, Action: "note", Note: note})
 	}
 	return out
 }

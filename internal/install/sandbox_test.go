@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
-// layout writes files (path relative to the fake home, or absolute under SysRoot) with content.
-func layout(t *testing.T, e *Env, files map[string]string) {
+// writeTree writes files (path relative to the fake home, or absolute under SysRoot) with content.
+func writeTree(t *testing.T, e *Env, files map[string]string) {
 	t.Helper()
 	for p, content := range files {
 		full := e.sandboxPath(p)
@@ -91,7 +93,7 @@ func TestCheckSandbox(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e, bin := sandboxEnv(t)
-			layout(t, e, tt.files)
+			writeTree(t, e, tt.files)
 			mustInstall(t, e, Options{Binary: bin})
 			var got []Finding
 			for _, f := range e.Doctor(DoctorOptions{Binary: bin}) {
@@ -170,7 +172,7 @@ func TestPermissionAnswer(t *testing.T) {
 		{"aws_profile_bridge\x00org.mozilla.firefox\x00no\x00", "stored"}, // nothing for the Snap
 	}
 	for _, tt := range tests {
-		if got := permissionAnswer([]byte(tt.in), HostName, "snap.firefox"); got != tt.want {
+		if got := permissionAnswer([]byte(tt.in), layout.HostName, "snap.firefox"); got != tt.want {
 			t.Errorf("permissionAnswer(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -180,13 +182,13 @@ func TestPermissionAnswer(t *testing.T) {
 // folders, and says what the user still has to do.
 func TestInstallSandboxNotes(t *testing.T) {
 	e, bin := sandboxEnv(t)
-	layout(t, e, map[string]string{snapProfile + "/prefs.js": `user_pref("` + PortalPref + `", 0);`, portalXML: ""})
+	writeTree(t, e, map[string]string{snapProfile + "/prefs.js": `user_pref("` + PortalPref + `", 0);`, portalXML: ""})
 	before := tree(t, filepath.Join(e.Home, "snap"))
 	cs := mustInstall(t, e, Options{Binary: bin})
 	if after := tree(t, filepath.Join(e.Home, "snap")); !equalTrees(before, after) {
 		t.Errorf("install wrote inside the Snap's folder:\n%v\n%v", before, after)
 	}
-	if _, err := os.Stat(filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", ManifestFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(e.Home, ".mozilla", "native-messaging-hosts", layout.ManifestFile)); err != nil {
 		t.Errorf("the manifest the portal reads is missing: %v", err)
 	}
 	var presence, fix bool
@@ -194,7 +196,7 @@ func TestInstallSandboxNotes(t *testing.T) {
 		if c.What != "sandbox" {
 			continue
 		}
-		if c.Action != "note" || c.Browser != Firefox {
+		if c.Action != "note" || c.Browser != layout.Firefox {
 			t.Errorf("sandbox change is not a Firefox note: %+v", c)
 		}
 		presence = presence || strings.Contains(c.Note, "Firefox is a Snap here")
@@ -208,13 +210,13 @@ func TestInstallSandboxNotes(t *testing.T) {
 	}
 
 	// Chosen browsers without Firefox get no Firefox notes; neither do other OSes.
-	if cs := mustInstall(t, e, Options{Binary: bin, Browsers: []string{Chromium}}); hasWhat(cs, "sandbox") {
+	if cs := mustInstall(t, e, Options{Binary: bin, Browsers: []string{layout.Chromium}}); hasWhat(cs, "sandbox") {
 		t.Errorf("notes without Firefox: %+v", cs)
 	}
 	for _, goos := range []string{"darwin", "windows"} {
 		e, bin := testEnv(t, goos)
 		e.SysRoot = filepath.Join(e.Home, "sysroot")
-		layout(t, e, map[string]string{snapProfile + "/prefs.js": "", portalXML: ""})
+		writeTree(t, e, map[string]string{snapProfile + "/prefs.js": "", portalXML: ""})
 		if cs := mustInstall(t, e, Options{Binary: bin}); hasWhat(cs, "sandbox") {
 			t.Errorf("%s: sandbox notes: %+v", goos, cs)
 		}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 // UninstallOptions are the flags of `aws-profile-bridge uninstall`.
@@ -26,7 +28,7 @@ type UninstallOptions struct {
 // user-scope uninstall also removes the host's reply cache, and reports the tokens and log files
 // it keeps ("kept"), which Purge removes too. Nothing else in ~/.aws is ever touched.
 func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
-	browsers := Browsers
+	browsers := layout.Browsers
 	if len(o.Browsers) > 0 {
 		bs, err := ParseBrowsers(o.Browsers)
 		if err != nil {
@@ -64,7 +66,7 @@ func (e *Env) Uninstall(o UninstallOptions) ([]Change, error) {
 	}
 	for _, b := range browsers {
 		if d := e.ManifestDir(b, o.System); d != "" {
-			add(filepath.Join(d, ManifestFile), b)
+			add(filepath.Join(d, layout.ManifestFile), b)
 		}
 	}
 	removed := map[string]bool{}

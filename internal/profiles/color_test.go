@@ -1,10 +1,11 @@
 package profiles
 
 import (
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/awsconfig"
 )
 
 func TestColorIconWords(t *testing.T) {

@@ -1,6 +1,6 @@
 // Command sysmanifest prints the system-wide Firefox host manifest of the packaged binaries,
 // rendered by the installer's own template with its default extension ids and naming the binary
-// the installer's rule picks (install.ManifestBinary: the lean host aws-profile-bridge-host, which
+// the installer's rule picks (layout.ManifestBinary: the lean host aws-profile-bridge-host, which
 // the packages install beside aws-profile-bridge), and the directory Firefox reads it from: what
 // `aws-profile-bridge install --system` would write. `make dist` (tools/dist) puts it into the
 // .deb and .rpm packages, so the product's module renders it and the release tool's module needs
@@ -17,6 +17,7 @@ import (
 	"os"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 func main() {
@@ -32,12 +33,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *dir {
-		fmt.Fprintln(stdout, install.SystemManifestDir("linux", "", install.Firefox)+"/"+install.ManifestFile)
+		fmt.Fprintln(stdout, layout.SystemManifestDir("linux", "", layout.Firefox)+"/"+layout.ManifestFile)
 		return 0
 	}
 	// The packages always hold the lean host beside the binary, though not on this machine.
 	packaged := func(string) bool { return true }
-	b, err := install.RenderManifest(install.Firefox, install.ManifestBinary("linux", *binary, packaged), install.DefaultExtensionIDs, nil)
+	b, err := install.RenderManifest(layout.Firefox, layout.ManifestBinary("linux", *binary, packaged), install.DefaultExtensionIDs, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "sysmanifest: %v\n", err)
 		return 1

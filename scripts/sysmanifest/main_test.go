@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 func TestSystemManifest(t *testing.T) {
@@ -27,7 +28,7 @@ func TestSystemManifest(t *testing.T) {
 	if install.PackagedHost != "/usr/bin/aws-profile-bridge-host" {
 		t.Errorf("install.PackagedHost = %s", install.PackagedHost)
 	}
-	if m.Name != install.HostName || m.Path != install.PackagedHost || m.Type != "stdio" ||
+	if m.Name != layout.HostName || m.Path != install.PackagedHost || m.Type != "stdio" ||
 		!slices.Equal(m.AllowedExtensions, install.DefaultExtensionIDs) {
 		t.Errorf("manifest: %s", out.String())
 	}
