@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -35,10 +36,13 @@ func HandOff(exe string, args []string, log zerolog.Logger) bridge.Signer {
 		if err := nativemsg.WriteFrame(&in, body); err != nil {
 			return nil, apierr.Wrap(apierr.CodeInternal, err, "cannot encode the sign-in request")
 		}
+		ctx, cancel := context.WithTimeout(ctx, handOffTimeout)
+		defer cancel()
 		cmd := exec.CommandContext(ctx, exe, args...)
 		cmd.Stdin = &in
 		out := &capped{max: 4 + bridge.MaxReply}
 		cmd.Stdout = out // stderr: the null device, as for the browser
+		cmd.WaitDelay = time.Second // once killed, do not wait on a grandchild holding its stdout
 		runErr := cmd.Run()
 		reply, ferr := nativemsg.ReadFrame(bytes.NewReader(out.buf.Bytes()))
 		if ferr != nil {
@@ -46,11 +50,19 @@ func HandOff(exe string, args []string, log zerolog.Logger) bridge.Signer {
 			if errors.Is(runErr, exec.ErrNotFound) || errors.Is(runErr, os.ErrNotExist) {
 				return nil, apierr.Wrap(apierr.CodeInternal, runErr, "the host signs in through aws-profile-bridge, which is not at %s; reinstall aws-profile-bridge, or run: aws-profile-bridge doctor", exe)
 			}
+			if ctx.Err() != nil {
+				return nil, apierr.Wrap(apierr.CodeInternal, ctx.Err(), "aws-profile-bridge (%s) did not answer the sign-in within %s; see its log, or run: aws-profile-bridge doctor", exe, handOffTimeout)
+			}
 			return nil, apierr.Wrap(apierr.CodeInternal, errors.Join(runErr, ferr), "aws-profile-bridge (%s) did not answer the sign-in; run: aws-profile-bridge doctor", exe)
 		}
 		return decodeReply(reply)
 	}
 }
+
+// handOffTimeout bounds a hand-off, so that a sign-in that hangs cannot hold the host for ever:
+// well above what aws-profile-bridge allows itself (the console core's deadline, then starting an
+// SSO sign-in).
+var handOffTimeout = 30 * time.Second
 
 // openRequest is the openProfile frame (PROTOCOL.md).
 type openRequest struct {

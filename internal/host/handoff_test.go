@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -47,6 +48,8 @@ func fakeFull(mode string) int {
 	case "garbage":
 		os.Stdout.WriteString("not a frame")
 	case "silent":
+	case "hang":
+		time.Sleep(time.Minute)
 	}
 	return 0
 }
@@ -86,6 +89,13 @@ func TestHandOffErrors(t *testing.T) {
 		if apierr.CodeOf(err) != apierr.CodeInternal || !strings.Contains(apierr.MessageOf(err), "did not answer") {
 			t.Errorf("%s: %v", mode, err)
 		}
+	}
+	old := handOffTimeout
+	handOffTimeout = 300 * time.Millisecond
+	_, err = handOffWith(t, "hang")(context.Background(), nil, bridge.OpenRequest{ProfileName: "p"})
+	handOffTimeout = old
+	if apierr.CodeOf(err) != apierr.CodeInternal || !strings.Contains(apierr.MessageOf(err), "within 300ms") {
+		t.Errorf("hanging child: %v", err)
 	}
 	missing := filepath.Join(t.TempDir(), "aws-profile-bridge")
 	_, err = HandOff(missing, nil, zerolog.Nop())(context.Background(), nil, bridge.OpenRequest{ProfileName: "p"})
