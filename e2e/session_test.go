@@ -386,4 +386,19 @@ func (s *session) check(t *testing.T) {
 		}
 	}
 	t.Logf("timing: whole test %v", time.Since(s.started).Round(time.Millisecond))
+	t.Logf("timing: each request as the extension saw it, the browser starting a host for it: %s", s.rs.roundTrips())
+}
+
+// roundTrips lists the native-messaging requests the extension timed ("step via: ms"), in the
+// order they were reported: what a click waits for, browser and host together.
+func (rs *reportServer) roundTrips() string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	var out []string
+	for _, st := range rs.steps {
+		if st.Via == "sendNativeMessage" || st.Via == "connectNative" {
+			out = append(out, fmt.Sprintf("%s %s: %d ms", st.Step, st.Via, st.Ms))
+		}
+	}
+	return strings.Join(out, "; ")
 }
