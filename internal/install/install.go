@@ -169,7 +169,7 @@ func (e *Env) chooseBrowsers(o Options, st State) ([]string, []Change) {
 
 // slowHostNote says why manifests name bin itself and how to get the lean host.
 func slowHostNote(goos, bin string) string {
-	return fmt.Sprintf("there is no %s beside %s, so the browsers start %s itself: a complete host, but one that links the AWS SDK and starts slower on every request. For the lean host, build both with `make build` (or take a release archive or package, which hold both), put them side by side and run install again",
+	return fmt.Sprintf("there is no %s beside %s, so the browsers start %s itself: a complete host, but one that links the AWS SDK and starts slower on every request. For the lean host, build both with `make build` or `go install github.com/aws-profile-bridge/aws-profile-bridge/cmd/...@latest` (or take a release archive or package, which hold both), put them side by side and run install again",
 		layout.ExeName(goos, layout.LeanHostName), bin, layout.ExeName(goos, layout.CLIName))
 }
 
