@@ -41,7 +41,7 @@ func HandOff(exe string, args []string, log zerolog.Logger) bridge.Signer {
 		cmd := exec.CommandContext(ctx, exe, args...)
 		cmd.Stdin = &in
 		out := &capped{max: 4 + bridge.MaxReply}
-		cmd.Stdout = out // stderr: the null device, as for the browser
+		cmd.Stdout = out            // stderr: the null device, as for the browser
 		cmd.WaitDelay = time.Second // once killed, do not wait on a grandchild holding its stdout
 		runErr := cmd.Run()
 		reply, ferr := nativemsg.ReadFrame(bytes.NewReader(out.buf.Bytes()))
