@@ -10,7 +10,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr/netfail"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
@@ -83,11 +82,10 @@ type ssoEnv struct {
 }
 
 // fail prints err for a person on one line: a network failure as what could not be reached and
-// what to check (netfail.Classify), rather than the SDK's wording.
+// what to check (netfail.Wrap), rather than the SDK's wording.
 func (e *ssoEnv) fail(stderr io.Writer, err error) {
-	if host, kind, ok := netfail.Classify(err); ok {
-		err = netfail.Unreachable(err, host, kind, "IAM Identity Center")
-		fmt.Fprintf(stderr, "%s: %s\n", e.name, apierr.MessageOf(err))
+	if u, ok := netfail.Wrap(err, "IAM Identity Center"); ok {
+		fmt.Fprintf(stderr, "%s: %s\n", e.name, u.Message)
 		return
 	}
 	fmt.Fprintf(stderr, "%s: %v\n", e.name, err)

@@ -121,8 +121,8 @@ func cmdSSOLoginDetached(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case err != nil:
 		e.log.Warn().Str("sso", e.target.String()).Err(err).Msg("sso: detached sign-in did not start")
-		if host, kind, ok := netfail.Classify(err); ok {
-			say("unreachable %s", apierr.MessageOf(netfail.Unreachable(err, host, kind, "IAM Identity Center")))
+		if e, ok := netfail.Wrap(err, "IAM Identity Center"); ok {
+			say("unreachable %s", e.Message)
 			return 1
 		}
 		say("error %v", err)

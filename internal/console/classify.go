@@ -44,8 +44,8 @@ func (s *signer) classify(ctx context.Context, err error) *apierr.Error {
 	if e := s.ctxErr(ctx, err, what); e != nil {
 		return e
 	}
-	if host, kind, ok := netfail.Classify(err); ok {
-		return netfail.Unreachable(err, host, kind, what)
+	if e, ok := netfail.Wrap(err, what); ok {
+		return e
 	}
 	if s.webIDFile != "" && strings.Contains(err.Error(), "unable to read file") {
 		// The SDK's web identity provider does not wrap the *fs.PathError; its text says so.

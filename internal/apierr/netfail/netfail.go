@@ -77,3 +77,13 @@ func Unreachable(err error, host, kind, what string) *apierr.Error {
 		"cannot reach %s for %s (%s); check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), and any AWS_ENDPOINT_URL_* variable that points elsewhere",
 		host, what, kind)
 }
+
+// Wrap is the aws_unreachable error (Unreachable) for err when err is a network failure on the way
+// to what (Classify); ok is false for any other error.
+func Wrap(err error, what string) (e *apierr.Error, ok bool) {
+	host, kind, ok := Classify(err)
+	if !ok {
+		return nil, false
+	}
+	return Unreachable(err, host, kind, what), true
+}

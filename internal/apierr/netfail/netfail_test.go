@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 )
 
 // Failures that cannot be made on a loopback-only machine (DNS, a proxy) are recognised in the
@@ -38,5 +40,17 @@ func TestNetFailureKinds(t *testing.T) {
 		if _, _, ok := Classify(err); ok {
 			t.Errorf("Classify(%v) claims a network failure", err)
 		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	dns := &url.Error{Op: "Post", URL: "https://oidc.eu-west-1.amazonaws.com/token",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "oidc.eu-west-1.amazonaws.com"}}}
+	e, ok := Wrap(dns, "IAM Identity Center")
+	if !ok || e.Code != apierr.CodeAWSUnreachable || !strings.Contains(e.Message, "cannot reach oidc.eu-west-1.amazonaws.com for IAM Identity Center") || !errors.Is(e, dns) {
+		t.Errorf("Wrap(DNS failure) = %v, %v", e, ok)
+	}
+	if e, ok := Wrap(errors.New("AccessDenied"), "STS"); ok || e != nil {
+		t.Errorf("Wrap(other) = %v, %v", e, ok)
 	}
 }
