@@ -85,7 +85,7 @@ mkdir -p "$work/src" "$work/bin" "$work/tmp"
 tar -C "$repo" -cf - install e2e/extension | tar -C "$work/src" -xf -
 mkdir -p "$work/src/e2e"
 
-version=${VERSION:-0.1.0-dev}
+version=${VERSION:-$(./scripts/version.sh)}
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 echo "Building both binaries and the test as root..."
 for b in aws-profile-bridge aws-profile-bridge-host; do
