@@ -21,6 +21,7 @@ func runHost(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer) int {
 		Signer: func(st settings.Settings, _ zerolog.Logger) bridge.Signer {
 			return signer.New(signer.Env{Paths: st.AWS, SigninEndpoint: st.SigninEndpoint})
 		},
-		SSOLogin: startDetachedSSOLogin,
+		SSOLogin:      startDetachedSSOLogin,
+		DetachChildIO: true,
 	})
 }

@@ -31,6 +31,10 @@ type Options struct {
 	// SSOLogin, when set and allowed by the settings, starts the IAM Identity Center sign-in a
 	// clicked SSO profile needs (bridge.Service.SSOLogin).
 	SSOLogin bridge.SSOLoginFunc
+	// DetachChildIO keeps the programs the host starts off its standard streams (childio.go):
+	// for the binary that runs credential_process through the SDK. The lean host starts only
+	// the hand-off, whose streams it sets itself.
+	DetachChildIO bool
 }
 
 // Run is the native-messaging host: frames on stdin/stdout, logs to a file, nothing on stderr.
@@ -56,7 +60,9 @@ func Run(caller nativemsg.Caller, stdin io.Reader, stdout io.Writer, opt Options
 		defer closer.Close()
 	}
 	log = log.With().Str("mode", "native").Str("browser", caller.Browser).Int("pid", os.Getpid()).Logger()
-	DetachChildIO(log)
+	if opt.DetachChildIO {
+		DetachChildIO(log)
+	}
 
 	if serr != nil {
 		log.Error().Err(serr).Msg("bad setting")
