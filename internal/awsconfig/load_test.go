@@ -2,10 +2,12 @@ package awsconfig
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -296,5 +298,39 @@ func TestLoadNeverWrites(t *testing.T) {
 	}
 	if st2, _ := os.Stat(p.ConfigFile); !st2.ModTime().Equal(st1.ModTime()) {
 		t.Fatal("config file touched")
+	}
+}
+
+// Each section's settings are carved out of one slab per file: a section that gets keys again
+// from a repeated header, or more keys than the slab has room for (":" delimiters, which the
+// room does not count), must never write into its neighbour's.
+func TestSettingsSlabKeepsSectionsApart(t *testing.T) {
+	var colon strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&colon, "k%d: v%d\n", i, i)
+	}
+	dir := t.TempDir()
+	p := Paths{ConfigFile: filepath.Join(dir, "config"), CredentialsFile: filepath.Join(dir, "credentials")}
+	cfg := "[profile a]\nx = 1\n[profile b]\ny = 2\n[profile a]\nz = 3\n[profile c]\n" + colon.String() + "[profile d]\nw = 4\n[profile c]\nlast = yes\n"
+	if err := os.WriteFile(p.ConfigFile, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Settings{
+		"a": SettingsOf("x", "1", "z", "3"),
+		"b": SettingsOf("y", "2"),
+		"d": SettingsOf("w", "4"),
+	}
+	for name, w := range want {
+		if got := c.Profile(name).Settings; !slices.Equal(got, w) {
+			t.Errorf("%s: %v, want %v", name, got, w)
+		}
+	}
+	cs := c.Profile("c").Settings
+	if len(cs) != 41 || cs.Get("k0") != "v0" || cs.Get("k39") != "v39" || cs.Get("last") != "yes" {
+		t.Errorf("c: %d settings %v", len(cs), cs)
 	}
 }

@@ -69,11 +69,12 @@ type parser struct {
 	seenHeader  bool
 	contentLine int       // first line that is neither blank nor a comment
 	slab        []section // sections are carved out of it, a few allocations per file
-	// kvs: each section's Settings are carved out of it, room for as many keys as the section
-	// has lines, so that a whole file's settings are one allocation; rest is the text after
-	// the current line, where header counts them.
-	kvs  []Setting
-	rest string
+	// kvs: each section's Settings are carved out of it, in file order (openSettings), so that a
+	// whole file's settings are one allocation; open is the section still filling it from
+	// openStart.
+	kvs       []Setting
+	open      *section
+	openStart int
 }
 
 // parse reads data (BOM already removed) into f's sections.
@@ -86,7 +87,8 @@ func (f *parsedFile) parse(data []byte) error {
 	headers := strings.Count(text, "\n[") + 1
 	f.order = make([]*section, 0, headers)
 	f.byName = make(map[string]*section, headers)
-	p := &parser{f: f, slab: make([]section, 0, headers), kvs: make([]Setting, 0, strings.Count(text, "\n")+1)}
+	// A key line holds a "=" (or, rarely, a ":", which only costs a copy): room for every key.
+	p := &parser{f: f, slab: make([]section, 0, headers), kvs: make([]Setting, 0, strings.Count(text, "=")+1)}
 	n := 0
 	for len(text) > 0 {
 		line := text
@@ -96,12 +98,12 @@ func (f *parsedFile) parse(data []byte) error {
 			text = ""
 		}
 		n++
-		p.rest = text
 		if err := p.line(n, line); err != nil {
 			return err
 		}
 	}
 	p.flush()
+	p.closeSettings()
 	if !p.seenHeader && p.contentLine > 0 {
 		return &ParseError{File: f.name, Line: p.contentLine,
 			Msg: "no [section] header before this line; the file does not look like an AWS config or credentials file"}
@@ -247,21 +249,30 @@ func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
-// settingsRoom returns empty Settings with room for the keys of the section whose header is the
-// current line: at most one per line up to the next line that starts with "[". A section that
-// outgrows it (a repeated header adds keys later) is copied by append, never into a neighbour.
-func (p *parser) settingsRoom() Settings {
-	lines := p.rest
-	if i := strings.Index(lines, "\n["); i >= 0 {
-		lines = lines[:i]
+// openSettings returns the empty Settings of a section seen for the first time, at the free end
+// of the file's slab: its keys, which follow its header line by line, fill the slab in place until
+// the next header closes it (closeSettings). A section that outgrows the slab, or gets more keys
+// from a repeated header later, is copied by append, never into a neighbour.
+func (p *parser) openSettings(sec *section) Settings {
+	p.closeSettings()
+	n := len(p.kvs)
+	p.open, p.openStart = sec, n
+	return Settings(p.kvs[n:n:cap(p.kvs)])
+}
+
+// closeSettings ends the open section's room: the slab keeps what it used, and the section's
+// Settings stop at their length, so that a later append copies them.
+func (p *parser) closeSettings() {
+	sec := p.open
+	if sec == nil {
+		return
 	}
-	room := strings.Count(lines, "\n") + 1
-	if len(p.kvs)+room > cap(p.kvs) {
-		return make(Settings, 0, room)
+	p.open = nil
+	s := sec.settings
+	if len(s) > 0 && p.openStart < cap(p.kvs) && &s[0] == &p.kvs[:cap(p.kvs)][p.openStart] {
+		p.kvs = p.kvs[:p.openStart+len(s)]
 	}
-	start := len(p.kvs)
-	p.kvs = p.kvs[:start+room]
-	return Settings(p.kvs[start : start : start+room])
+	sec.settings = s[:len(s):len(s)]
 }
 
 // header starts a section occurrence (the SDK's handleProfile).
@@ -273,8 +284,9 @@ func (p *parser) header(n int, name string) {
 		if len(p.slab) == cap(p.slab) {
 			p.slab = make([]section, 0, 16)
 		}
-		p.slab = append(p.slab, section{full: name, line: n, settings: p.settingsRoom()})
+		p.slab = append(p.slab, section{full: name, line: n})
 		sec = &p.slab[len(p.slab)-1]
+		sec.settings = p.openSettings(sec)
 		p.f.byName[name] = sec
 		p.f.order = append(p.f.order, sec)
 	} else {
