@@ -36,11 +36,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fsafe.PrivateUmask()
 	caller, ok := nativemsg.ParseCaller(args)
 	if !ok {
-		if len(args) == 1 && (args[0] == "version" || args[0] == "--version") {
+		const about = "aws-profile-bridge-host is the native-messaging host that browsers start; it takes no commands (only `version`). Use aws-profile-bridge: see aws-profile-bridge --help"
+		switch {
+		case len(args) == 1 && (args[0] == "version" || args[0] == "--version"):
 			fmt.Fprintf(stdout, "aws-profile-bridge-host %s (commit %s, built %s)\n", version, commit, date)
 			return 0
+		case len(args) == 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+			fmt.Fprintln(stdout, about)
+			return 0
 		}
-		fmt.Fprintln(stderr, "aws-profile-bridge-host is the native-messaging host that browsers start; it takes no commands (only `version`). Use aws-profile-bridge: see aws-profile-bridge --help")
+		fmt.Fprintln(stderr, about)
 		return 2
 	}
 	full := layout.CLIName

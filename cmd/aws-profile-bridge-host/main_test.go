@@ -38,6 +38,11 @@ func TestRunIsNotACommandLine(t *testing.T) {
 	}
 	out.Reset()
 	errOut.Reset()
+	if code := run([]string{"--help"}, nil, &out, &errOut); code != 0 || errOut.Len() != 0 || !strings.Contains(out.String(), "aws-profile-bridge --help") {
+		t.Errorf("run(--help) = %d, stdout %q, stderr %q; want 0 and the pointer on stdout", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	errOut.Reset()
 	if code := run([]string{"version"}, nil, &out, &errOut); code != 0 || !strings.HasPrefix(out.String(), "aws-profile-bridge-host "+version+" ") {
 		t.Errorf("run(version) = %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 	}
