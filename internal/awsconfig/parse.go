@@ -179,14 +179,14 @@ func plainProperty(line string) (key, val string, ok bool) {
 	}
 	delim, upper := -1, false
 	for i := 0; i < len(line); i++ {
-		switch lineByte[line[i]] {
-		case byteDelim:
+		switch c := line[i]; {
+		case c == '=' || c == ':':
 			if delim < 0 {
 				delim = i
 			}
-		case byteOther:
+		case c == '#' || c == ';' || c == '"' || c == '\'' || c >= utf8.RuneSelf:
 			return "", "", false
-		case byteUpper:
+		case 'A' <= c && c <= 'Z':
 			upper = upper || delim < 0
 		}
 	}
@@ -198,40 +198,6 @@ func plainProperty(line string) (key, val string, ok bool) {
 		key = strings.ToLower(key)
 	}
 	return key, trimASCIISpace(line[delim+1:]), true
-}
-
-// What plainProperty makes of each byte of a line: a delimiter, a byte that needs the full parser
-// (a comment or quote character, or any byte of a non-ASCII character), an upper-case letter, or
-// nothing. A table in the binary's data, looked up once per byte: the loop over every line of
-// both files is most of a parse.
-const (
-	bytePlain = iota
-	byteDelim
-	byteOther
-	byteUpper
-)
-
-var lineByte = [256]uint8{
-	'=': byteDelim, ':': byteDelim,
-	'#': byteOther, ';': byteOther, '"': byteOther, '\'': byteOther,
-	'A': byteUpper, 'B': byteUpper, 'C': byteUpper, 'D': byteUpper, 'E': byteUpper, 'F': byteUpper, 'G': byteUpper, 'H': byteUpper, 'I': byteUpper, 'J': byteUpper, 'K': byteUpper, 'L': byteUpper, 'M': byteUpper,
-	'N': byteUpper, 'O': byteUpper, 'P': byteUpper, 'Q': byteUpper, 'R': byteUpper, 'S': byteUpper, 'T': byteUpper, 'U': byteUpper, 'V': byteUpper, 'W': byteUpper, 'X': byteUpper, 'Y': byteUpper, 'Z': byteUpper,
-	0x80: byteOther, 0x81: byteOther, 0x82: byteOther, 0x83: byteOther, 0x84: byteOther, 0x85: byteOther, 0x86: byteOther, 0x87: byteOther,
-	0x88: byteOther, 0x89: byteOther, 0x8a: byteOther, 0x8b: byteOther, 0x8c: byteOther, 0x8d: byteOther, 0x8e: byteOther, 0x8f: byteOther,
-	0x90: byteOther, 0x91: byteOther, 0x92: byteOther, 0x93: byteOther, 0x94: byteOther, 0x95: byteOther, 0x96: byteOther, 0x97: byteOther,
-	0x98: byteOther, 0x99: byteOther, 0x9a: byteOther, 0x9b: byteOther, 0x9c: byteOther, 0x9d: byteOther, 0x9e: byteOther, 0x9f: byteOther,
-	0xa0: byteOther, 0xa1: byteOther, 0xa2: byteOther, 0xa3: byteOther, 0xa4: byteOther, 0xa5: byteOther, 0xa6: byteOther, 0xa7: byteOther,
-	0xa8: byteOther, 0xa9: byteOther, 0xaa: byteOther, 0xab: byteOther, 0xac: byteOther, 0xad: byteOther, 0xae: byteOther, 0xaf: byteOther,
-	0xb0: byteOther, 0xb1: byteOther, 0xb2: byteOther, 0xb3: byteOther, 0xb4: byteOther, 0xb5: byteOther, 0xb6: byteOther, 0xb7: byteOther,
-	0xb8: byteOther, 0xb9: byteOther, 0xba: byteOther, 0xbb: byteOther, 0xbc: byteOther, 0xbd: byteOther, 0xbe: byteOther, 0xbf: byteOther,
-	0xc0: byteOther, 0xc1: byteOther, 0xc2: byteOther, 0xc3: byteOther, 0xc4: byteOther, 0xc5: byteOther, 0xc6: byteOther, 0xc7: byteOther,
-	0xc8: byteOther, 0xc9: byteOther, 0xca: byteOther, 0xcb: byteOther, 0xcc: byteOther, 0xcd: byteOther, 0xce: byteOther, 0xcf: byteOther,
-	0xd0: byteOther, 0xd1: byteOther, 0xd2: byteOther, 0xd3: byteOther, 0xd4: byteOther, 0xd5: byteOther, 0xd6: byteOther, 0xd7: byteOther,
-	0xd8: byteOther, 0xd9: byteOther, 0xda: byteOther, 0xdb: byteOther, 0xdc: byteOther, 0xdd: byteOther, 0xde: byteOther, 0xdf: byteOther,
-	0xe0: byteOther, 0xe1: byteOther, 0xe2: byteOther, 0xe3: byteOther, 0xe4: byteOther, 0xe5: byteOther, 0xe6: byteOther, 0xe7: byteOther,
-	0xe8: byteOther, 0xe9: byteOther, 0xea: byteOther, 0xeb: byteOther, 0xec: byteOther, 0xed: byteOther, 0xee: byteOther, 0xef: byteOther,
-	0xf0: byteOther, 0xf1: byteOther, 0xf2: byteOther, 0xf3: byteOther, 0xf4: byteOther, 0xf5: byteOther, 0xf6: byteOther, 0xf7: byteOther,
-	0xf8: byteOther, 0xf9: byteOther, 0xfa: byteOther, 0xfb: byteOther, 0xfc: byteOther, 0xfd: byteOther, 0xfe: byteOther, 0xff: byteOther,
 }
 
 // trimASCIISpace is strings.TrimSpace for an ASCII string.
