@@ -126,6 +126,18 @@ type OpenRequest struct {
 	LogoutFirst     bool
 }
 
+// Open is the sign-in an openProfile request asks for.
+func (r Request) Open() OpenRequest {
+	return OpenRequest{ProfileName: r.ProfileName, Region: r.Region, Destination: r.Destination,
+		SessionDuration: r.SessionDuration, MFACode: r.MFACode, LogoutFirst: r.LogoutFirst}
+}
+
+// Request is o as the openProfile request that carries it.
+func (o OpenRequest) Request() Request {
+	return Request{Action: ActionOpenProfile, ProfileName: o.ProfileName, Region: o.Region, Destination: o.Destination,
+		SessionDuration: o.SessionDuration, MFACode: o.MFACode, LogoutFirst: o.LogoutFirst}
+}
+
 // Open signs a profile in to the AWS Console.
 func (s *Service) Open(ctx context.Context, req OpenRequest) (*ConsoleURL, error) {
 	if req.ProfileName == "" {

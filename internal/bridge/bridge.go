@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"time"
 	"unicode/utf8"
 
@@ -147,8 +148,7 @@ func (s *Service) do(ctx context.Context, req Request) (reply []byte, hit string
 		reply, err = marshal(s.VersionInfo())
 	case ActionOpenProfile:
 		var u *ConsoleURL
-		if u, err = s.Open(ctx, OpenRequest{ProfileName: req.ProfileName, Region: req.Region, Destination: req.Destination,
-			SessionDuration: req.SessionDuration, MFACode: req.MFACode, LogoutFirst: req.LogoutFirst}); err == nil {
+		if u, err = s.Open(ctx, req.Open()); err == nil {
 			reply, err = marshal(u)
 		}
 	case "":
@@ -194,10 +194,28 @@ func DecodeRequest(raw []byte) (Request, error) {
 	if obj == nil { // the literal null
 		return req, apierr.New(apierr.CodeInvalidRequest, "the request must be a JSON object like {\"action\":\"getProfiles\"}, not null")
 	}
-	fields := []struct {
-		key string
-		dst any
-	}{
+	for _, f := range requestFields(&req) {
+		v, ok := obj[f.key]
+		if !ok || string(v) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(v, f.dst); err != nil {
+			return req, apierr.New(apierr.CodeInvalidRequest, "field %q has the wrong type (%s)", f.key, shortJSON(v))
+		}
+	}
+	return req, checkPage(req.Offset, req.Limit)
+}
+
+// requestField is one key of a request (PROTOCOL.md) and where it lands in a Request.
+type requestField struct {
+	key string
+	dst any // a pointer into the Request
+}
+
+// requestFields are the keys of a request and their places in req: the one list DecodeRequest
+// reads and EncodeRequest writes.
+func requestFields(req *Request) []requestField {
+	return []requestField{
 		{"action", &req.Action},
 		{"profileNames", &req.ProfileNames},
 		{"profileName", &req.ProfileName},
@@ -209,16 +227,18 @@ func DecodeRequest(raw []byte) (Request, error) {
 		{"mfaCode", &req.MFACode},
 		{"logoutFirst", &req.LogoutFirst},
 	}
-	for _, f := range fields {
-		v, ok := obj[f.key]
-		if !ok || string(v) == "null" {
-			continue
-		}
-		if err := json.Unmarshal(v, f.dst); err != nil {
-			return req, apierr.New(apierr.CodeInvalidRequest, "field %q has the wrong type (%s)", f.key, shortJSON(v))
+}
+
+// EncodeRequest is req as a request body, its zero fields left out: what the lean host hands
+// aws-profile-bridge (internal/host/handoff.go).
+func EncodeRequest(req Request) ([]byte, error) {
+	obj := map[string]any{}
+	for _, f := range requestFields(&req) {
+		if v := reflect.ValueOf(f.dst).Elem(); !v.IsZero() {
+			obj[f.key] = v.Interface()
 		}
 	}
-	return req, checkPage(req.Offset, req.Limit)
+	return json.Marshal(obj)
 }
 
 // logAction names the action for the log: a known name or "unknown", never caller-controlled text.

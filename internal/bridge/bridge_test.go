@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,29 @@ func TestHandleConfigErrors(t *testing.T) {
 	r = handle(t, s, `{"action":"getProfiles"}`)
 	if r["action"] != "profileList" || len(r["profiles"].([]any)) != 0 {
 		t.Errorf("missing files: %v", r)
+	}
+}
+
+// EncodeRequest writes the keys DecodeRequest reads: a request with every field set survives the
+// round trip, and so does the sign-in the lean host hands on.
+func TestEncodeRequestRoundTrip(t *testing.T) {
+	full := Request{Action: ActionOpenProfile, ProfileNames: []string{"a", "b"}, ProfileName: "prod", Offset: 2, Limit: 5,
+		Region: "eu-west-1", Destination: "s3", SessionDuration: 7200, MFACode: "123456", LogoutFirst: true}
+	for _, req := range []Request{full, {Action: ActionVersion}} {
+		b, err := EncodeRequest(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeRequest(b)
+		if err != nil || !reflect.DeepEqual(got, req) {
+			t.Errorf("%s decodes to %+v (%v), want %+v", b, got, err, req)
+		}
+	}
+	if b, _ := EncodeRequest(Request{Action: ActionVersion}); string(b) != `{"action":"version"}` {
+		t.Errorf("zero fields written: %s", b)
+	}
+	open := OpenRequest{ProfileName: "prod", Region: "us-west-2", Destination: "/ec2/home", SessionDuration: 900, MFACode: "654321", LogoutFirst: true}
+	if got := open.Request().Open(); got != open {
+		t.Errorf("OpenRequest round trip: %+v, want %+v", got, open)
 	}
 }

@@ -27,8 +27,7 @@ import (
 // its one reply. exe's errors come back with their codes; a failure to run exe is internal.
 func HandOff(exe string, args []string, log zerolog.Logger) bridge.Signer {
 	return func(ctx context.Context, _ *awsconfig.Config, req bridge.OpenRequest) (*bridge.ConsoleURL, error) {
-		body, err := json.Marshal(openRequest{Action: bridge.ActionOpenProfile, ProfileName: req.ProfileName, Region: req.Region,
-			Destination: req.Destination, SessionDuration: req.SessionDuration, MFACode: req.MFACode, LogoutFirst: req.LogoutFirst})
+		body, err := bridge.EncodeRequest(req.Request())
 		if err != nil {
 			return nil, apierr.Wrap(apierr.CodeInternal, err, "cannot encode the sign-in request")
 		}
@@ -63,17 +62,6 @@ func HandOff(exe string, args []string, log zerolog.Logger) bridge.Signer {
 // well above what aws-profile-bridge allows itself (the console core's deadline, then starting an
 // SSO sign-in).
 var handOffTimeout = 30 * time.Second
-
-// openRequest is the openProfile frame (PROTOCOL.md).
-type openRequest struct {
-	Action          string `json:"action"`
-	ProfileName     string `json:"profileName"`
-	Region          string `json:"region,omitempty"`
-	Destination     string `json:"destination,omitempty"`
-	SessionDuration int    `json:"sessionDuration,omitempty"`
-	MFACode         string `json:"mfaCode,omitempty"`
-	LogoutFirst     bool   `json:"logoutFirst,omitempty"`
-}
 
 // decodeReply turns aws-profile-bridge's reply back into what the Signer returns.
 func decodeReply(reply []byte) (*bridge.ConsoleURL, error) {
