@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/apierr"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/bridge"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/signer"
 )
 
@@ -84,7 +85,7 @@ func cmdConsole(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	st, err := loadSettings()
+	st, err := settings.Load()
 	if err != nil {
 		errorf(stderr, "console", "%v", err)
 		return 1

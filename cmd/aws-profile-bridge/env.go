@@ -12,6 +12,3 @@ func printVars(w io.Writer) {
 		fmt.Fprintf(w, "  %s\n%s", v.Name, wrap(v.Help+" (default "+v.Default+")", "      "))
 	}
 }
-
-// loadSettings reads the environment once, for every command.
-func loadSettings() (settings.Settings, error) { return settings.Load() }

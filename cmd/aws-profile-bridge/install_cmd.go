@@ -187,7 +187,7 @@ func cmdDoctor(args []string, stdout, stderr io.Writer) int {
 	if code != 0 {
 		return code
 	}
-	st, _ := loadSettings() // installEnv has checked them
+	st, _ := settings.Load() // installEnv has checked them
 	findings := env.Doctor(install.DoctorOptions{Binary: bin, Version: version, Protocol: bridge.ProtocolVersion,
 		AWSFiles: awsFiles(st), LoadAWS: func() (int, []string, error) {
 			l, err := (&bridge.Service{Paths: st.AWS}).Profiles(context.Background(), bridge.ListOptions{})
@@ -271,7 +271,7 @@ func printChanges(w io.Writer, changes []install.Change, bin string) {
 
 // installEnv builds the installer's view of this machine and finds the binary to register.
 func installEnv(cmd, binFlag string, stderr io.Writer) (*install.Env, string, int) {
-	st, err := loadSettings()
+	st, err := settings.Load()
 	if err != nil {
 		errorf(stderr, cmd, "%v", err)
 		return nil, "", 1

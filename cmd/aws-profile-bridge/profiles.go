@@ -33,7 +33,7 @@ func cmdProfiles(args []string, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	st, err := loadSettings()
+	st, err := settings.Load()
 	if err != nil {
 		errorf(stderr, "profiles", "%v", err)
 		return 1

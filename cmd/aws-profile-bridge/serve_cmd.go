@@ -21,6 +21,7 @@ import (
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/install"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/logging"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/settings"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/signer"
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/token"
 )
@@ -58,7 +59,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	st, err := loadSettings()
+	st, err := settings.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, "aws-profile-bridge serve:", err)
 		return 1

@@ -99,7 +99,7 @@ func openSSO(name, session, profile string, stderr io.Writer) *ssoEnv {
 		fmt.Fprintf(stderr, "%s: name --sso-session NAME or --profile NAME\n", e.name)
 		return nil
 	}
-	st, err := loadSettings()
+	st, err := settings.Load()
 	if err != nil {
 		e.fail(stderr, err)
 		return nil

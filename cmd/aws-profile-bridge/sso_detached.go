@@ -121,8 +121,8 @@ func cmdSSOLoginDetached(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case err != nil:
 		e.log.Warn().Str("sso", e.target.String()).Err(err).Msg("sso: detached sign-in did not start")
-		if e, ok := netfail.Wrap(err, "IAM Identity Center"); ok {
-			say("unreachable %s", e.Message)
+		if u, ok := netfail.Wrap(err, "IAM Identity Center"); ok {
+			say("unreachable %s", u.Message)
 			return 1
 		}
 		say("error %v", err)

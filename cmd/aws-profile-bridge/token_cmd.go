@@ -107,7 +107,7 @@ type tokenEnv struct {
 // what went wrong and returns false on failure.
 func openTokens(name string, create bool, stderr io.Writer) (*tokenEnv, bool) {
 	e := &tokenEnv{name: "aws-profile-bridge " + name, stderr: stderr}
-	st, err := loadSettings()
+	st, err := settings.Load()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", e.name, err)
 		return nil, false
