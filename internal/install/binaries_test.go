@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 // The rule that says which file a manifest names, per OS, with each OS's own paths.

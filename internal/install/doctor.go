@@ -10,9 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 // Finding is one result of Doctor: what was checked, how it went, and what to run about it.

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 func TestDoctorFindings(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/testaws"
 )
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/nativemsg"
 )
 

@@ -9,9 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 // Options are the flags of `aws-profile-bridge install`.

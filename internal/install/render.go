@@ -11,7 +11,6 @@ import (
 	"unicode/utf16"
 
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/manifests"
 )
 

@@ -9,9 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
-
 	"github.com/aws-profile-bridge/aws-profile-bridge/internal/fsafe"
+	"github.com/aws-profile-bridge/aws-profile-bridge/internal/layout"
 )
 
 // A Snap or Flatpak Firefox reaches the host only through the WebExtensions portal or the Native
